@@ -1,0 +1,195 @@
+/// Normalization layers' ops: batch, group (and instance), layer. Each saves x̂ for its backward:
+///   dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),  with dx̂ = dy · γ, means over the set x was
+///   normalised over. Statistics accumulate in Double: sums over 10⁵ elements lose digits in Float.
+
+extension Tensor {
+    /// Batch normalisation of x [N, C, ...] per channel.
+    /// Training: batch statistics, and `runningMean`/`runningVar` move by `momentum` (PyTorch's
+    /// convention, unbiased variance in the running estimate). Otherwise: the running statistics.
+    public func batchNorm(weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+                          training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+        precondition(rank >= 2, "batchNorm: input \(shape) needs [N, C, ...]")
+        let n = shape[0], c = shape[1], spatial = shape[2...].reduce(1, *)
+        precondition(runningMean.count == c && runningVar.count == c, "batchNorm: running stats for \(c) channels")
+        let per = n * spatial
+        var mean = [Float](repeating: 0, count: c), rstd = [Float](repeating: 0, count: c)
+        if training {
+            precondition(per > 1, "batchNorm: training needs more than one value per channel, got input \(shape)")
+            data.withUnsafeBufferPointer { x in
+                mean.withUnsafeMutableBufferPointer { mp in rstd.withUnsafeMutableBufferPointer { rp in
+                    parallelChunks(c) { channels in
+                        for ch in channels {
+                            var s = 0.0, s2 = 0.0
+                            for b in 0..<n {
+                                let row = x.baseAddress! + (b * c + ch) * spatial
+                                var rs: Float = 0, rs2: Float = 0
+                                for p in 0..<spatial { let v = row[p]; rs += v; rs2 += v * v }
+                                s += Double(rs); s2 += Double(rs2)
+                            }
+                            let m = s / Double(per), v = Swift.max(s2 / Double(per) - m * m, 0)
+                            mp[ch] = Float(m); rp[ch] = Float(1 / (v + Double(eps)).squareRoot())
+                        }
+                    }
+                } }
+            }
+            runningMean.withMutableData { rm in runningVar.withMutableData { rv in
+                for ch in 0..<c {
+                    let variance = 1 / (rstd[ch] * rstd[ch]) - eps
+                    rm[ch] = (1 - momentum) * rm[ch] + momentum * mean[ch]
+                    rv[ch] = (1 - momentum) * rv[ch] + momentum * variance * Float(per) / Float(per - 1)
+                }
+            } }
+        } else {
+            for ch in 0..<c { mean[ch] = runningMean.data[ch]; rstd[ch] = 1 / (runningVar.data[ch] + eps).squareRoot() }
+        }
+        let gamma = weight?.data, beta = bias?.data
+        var xhat = [Float](repeating: 0, count: count)
+        let y = [Float](unsafeUninitializedCapacity: count) { yp, filled in
+            data.withUnsafeBufferPointer { x in xhat.withUnsafeMutableBufferPointer { hp in
+                parallelChunks(n * c) { rows in
+                    for r in rows {
+                        let ch = r % c, m = mean[ch], s = rstd[ch]
+                        let gm = gamma?[ch] ?? 1, bt = beta?[ch] ?? 0
+                        let off = r * spatial
+                        for p in 0..<spatial {
+                            let h = (x[off + p] - m) * s
+                            hp[off + p] = h
+                            yp[off + p] = h * gm + bt
+                        }
+                    }
+                }
+            } }
+            filled = count
+        }
+        var inputs = [self]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        return Tensor.record(shape: shape, data: y, inputs: inputs) { [self] g in
+            var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
+            var dx = [Float](repeating: 0, count: training || requiresGrad ? count : 0)
+            g.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in
+                dgamma.withUnsafeMutableBufferPointer { dg in dbeta.withUnsafeMutableBufferPointer { db in
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        parallelChunks(c) { channels in
+                            for ch in channels {
+                                var sg = 0.0, sgh = 0.0
+                                for b in 0..<n {
+                                    let off = (b * c + ch) * spatial
+                                    var rg: Float = 0, rgh: Float = 0
+                                    for p in 0..<spatial { rg += gp[off + p]; rgh += gp[off + p] * hp[off + p] }
+                                    sg += Double(rg); sgh += Double(rgh)
+                                }
+                                dg[ch] = Float(sgh); db[ch] = Float(sg)
+                                guard requiresGrad else { continue }
+                                let gm = gamma?[ch] ?? 1, s = rstd[ch]
+                                if training {
+                                    let mg = Float(sg / Double(per)) * gm, mgh = Float(sgh / Double(per)) * gm
+                                    for b in 0..<n {
+                                        let off = (b * c + ch) * spatial
+                                        for p in 0..<spatial { dxp[off + p] = s * (gp[off + p] * gm - mg - hp[off + p] * mgh) }
+                                    }
+                                } else {
+                                    for b in 0..<n {
+                                        let off = (b * c + ch) * spatial
+                                        for p in 0..<spatial { dxp[off + p] = gp[off + p] * gm * s }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                } }
+            } }
+            if requiresGrad { accumulateGrad(dx) }
+            weight?.accumulateGrad(dgamma)
+            bias?.accumulateGrad(dbeta)
+        }
+    }
+
+    /// Group normalisation of x [N, C, ...]: statistics per sample over each group of C/groups
+    /// channels; per-channel affine γ, β. `groups == C` is instance normalisation.
+    public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        precondition(rank >= 2 && shape[1] % groups == 0, "groupNorm: \(groups) groups for input \(shape)")
+        let c = shape[1], spatial = shape[2...].reduce(1, *)
+        let blocks = shape[0] * groups, blockSize = (c / groups) * spatial
+        return normalizeBlocks(blocks: blocks, blockSize: blockSize, weight: weight, bias: bias, eps: eps,
+                               affineIndex: { flat in (flat / spatial) % c }, affineCount: c)
+    }
+
+    /// Instance normalisation: group normalisation with one channel per group.
+    public func instanceNorm(weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        groupNorm(groups: shape[1], weight: weight, bias: bias, eps: eps)
+    }
+
+    /// Layer normalisation over the last `normalizedCount` elements of each row, with
+    /// element-wise affine γ, β of that size.
+    public func layerNorm(normalizedCount d: Int, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+        precondition(d > 0 && count % d == 0, "layerNorm: \(d) does not divide input \(shape)")
+        return normalizeBlocks(blocks: count / d, blockSize: d, weight: weight, bias: bias, eps: eps,
+                               affineIndex: { flat in flat % d }, affineCount: d)
+    }
+
+    /// Normalises contiguous blocks, then applies γ[affineIndex(i)], β[…] to element i.
+    private func normalizeBlocks(blocks: Int, blockSize: Int, weight: Tensor?, bias: Tensor?, eps: Float,
+                                 affineIndex: @escaping (Int) -> Int, affineCount: Int) -> Tensor {
+        if let weight { precondition(weight.count == affineCount, "norm: weight \(weight.shape) for \(affineCount) features") }
+        if let bias { precondition(bias.count == affineCount, "norm: bias \(bias.shape) for \(affineCount) features") }
+        var rstd = [Float](repeating: 0, count: blocks)
+        var xhat = [Float](repeating: 0, count: count)
+        let gamma = weight?.data, beta = bias?.data
+        let total = count
+        let y = [Float](unsafeUninitializedCapacity: total) { yp, filled in
+            data.withUnsafeBufferPointer { x in xhat.withUnsafeMutableBufferPointer { hp in rstd.withUnsafeMutableBufferPointer { rp in
+                parallelChunks(blocks) { range in
+                    for blk in range {
+                        let off = blk * blockSize
+                        var s = 0.0, s2 = 0.0
+                        for p in 0..<blockSize { let v = Double(x[off + p]); s += v; s2 += v * v }
+                        let m = s / Double(blockSize), v = Swift.max(s2 / Double(blockSize) - m * m, 0)
+                        let r = Float(1 / (v + Double(eps)).squareRoot()), mf = Float(m)
+                        rp[blk] = r
+                        for p in 0..<blockSize {
+                            let h = (x[off + p] - mf) * r
+                            hp[off + p] = h
+                            let a = affineIndex(off + p)
+                            yp[off + p] = h * (gamma?[a] ?? 1) + (beta?[a] ?? 0)
+                        }
+                    }
+                }
+            } } }
+            filled = total
+        }
+        var inputs = [self]
+        if let weight { inputs.append(weight) }
+        if let bias { inputs.append(bias) }
+        return Tensor.record(shape: shape, data: y, inputs: inputs) { [self] g in
+            if weight?.requiresGrad == true || bias?.requiresGrad == true {
+                var dgamma = [Float](repeating: 0, count: affineCount), dbeta = [Float](repeating: 0, count: affineCount)
+                for i in 0..<total { let a = affineIndex(i); dgamma[a] += g[i] * xhat[i]; dbeta[a] += g[i] }
+                weight?.accumulateGrad(dgamma)
+                bias?.accumulateGrad(dbeta)
+            }
+            guard requiresGrad else { return }
+            let dx = [Float](unsafeUninitializedCapacity: total) { dxp, filled in
+                g.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in
+                    parallelChunks(blocks) { range in
+                        for blk in range {
+                            let off = blk * blockSize
+                            var sg = 0.0, sgh = 0.0
+                            for p in 0..<blockSize {
+                                let dh = gp[off + p] * (gamma?[affineIndex(off + p)] ?? 1)
+                                sg += Double(dh); sgh += Double(dh * hp[off + p])
+                            }
+                            let mg = Float(sg / Double(blockSize)), mgh = Float(sgh / Double(blockSize)), r = rstd[blk]
+                            for p in 0..<blockSize {
+                                let dh = gp[off + p] * (gamma?[affineIndex(off + p)] ?? 1)
+                                dxp[off + p] = r * (dh - mg - hp[off + p] * mgh)
+                            }
+                        }
+                    }
+                } }
+                filled = total
+            }
+            accumulateGrad(dx)
+        }
+    }
+}
