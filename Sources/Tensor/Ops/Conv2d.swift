@@ -45,13 +45,13 @@ struct ConvGeometry {
         precondition(oh > 0 && ow > 0, "conv2d: output would be empty for input \(input), kernel \(kh)x\(kw)")
     }
 
-    /// Fills col [rows, oh*ow] from one image's planes [cin, h, w].
-    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>) {
+    /// Fills one image's columns of col (rows × oh·ow, row stride `ld`) from its planes [cin, h, w].
+    func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int) {
         parallelChunks(rows, minPerChunk: Swift.max(1, 4096 / Swift.max(spatial, 1))) { range in
             for r in range {
                 let c = r / (kh * kw), i = (r / kw) % kh, j = r % kw
                 let plane = x + c * h * w
-                let dst = col + r * spatial
+                let dst = col + r * ld
                 for oy in 0..<oh {
                     let iy = oy * sh - ph + i * dh
                     let row = dst + oy * ow
@@ -75,13 +75,14 @@ struct ConvGeometry {
         }
     }
 
-    /// Adds col [rows, oh*ow] back into one image's planes [cin, h, w] (the adjoint of im2col).
-    func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
+    /// Adds one image's columns of col (row stride `ld`) back into its planes [cin, h, w]
+    /// (the adjoint of im2col).
+    func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>, ld: Int) {
         parallelChunks(cin) { channels in
             for c in channels {
                 let plane = x + c * h * w
                 for i in 0..<kh { for j in 0..<kw {
-                    let src = col + ((c * kh + i) * kw + j) * spatial
+                    let src = col + ((c * kh + i) * kw + j) * ld
                     let x0 = j * dw - pw
                     for oy in 0..<oh {
                         let iy = oy * sh - ph + i * dh
@@ -105,88 +106,129 @@ struct ConvGeometry {
 
 extension Tensor {
     /// Convolution of x [N, Cin, H, W] with weight [Cout, Cin/groups, kh, kw] plus bias [Cout].
+    ///
+    /// All images share one GEMM per group: col is [rows, N·oh·ow] (image b in columns b·S…), so the
+    /// products stay large even for coarse pyramid levels; the result [Cout, N·S] is then
+    /// transposed to [N, Cout, S] with the bias added on the way.
     public func conv2d(weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions()) -> Tensor {
         let geo = ConvGeometry(input: shape, weight: weight.shape, options)
         if let bias { precondition(bias.shape == [geo.cout], "conv2d: bias \(bias.shape) for \(geo.cout) channels") }
         let pointwise = geo.kh == 1 && geo.kw == 1 && geo.sh == 1 && geo.sw == 1 && geo.ph == 0 && geo.pw == 0
-        let colSize = geo.rows * geo.spatial
-        let inImage = geo.cin * geo.h * geo.w, outImage = geo.cout * geo.spatial
-        // im2col for every image, kept for the weight gradient (pointwise convs read x directly).
-        var cols: [Float] = []
-        if !pointwise {
-            cols = [Float](unsafeUninitializedCapacity: geo.batch * colSize) { buf, n in
-                data.withUnsafeBufferPointer { x in
-                    for b in 0..<geo.batch { geo.im2col(x.baseAddress! + b * inImage, buf.baseAddress! + b * colSize) }
+        let s = geo.spatial, ld = geo.batch * s
+        let inImage = geo.cin * geo.h * geo.w, outImage = geo.cout * s
+        // Kept for the weight gradient.
+        let cols = [Float](unsafeUninitializedCapacity: geo.rows * ld) { buf, n in
+            data.withUnsafeBufferPointer { x in
+                if pointwise {
+                    // [N, Cin, S] → [Cin, N·S]
+                    transposeBlocks(x.baseAddress!, buf.baseAddress!, outer: geo.batch, middle: geo.cin, inner: s)
+                } else {
+                    for b in 0..<geo.batch { geo.im2col(x.baseAddress! + b * inImage, buf.baseAddress! + b * s, ld: ld) }
                 }
-                n = geo.batch * colSize
             }
+            n = geo.rows * ld
         }
-        let colSource = pointwise ? data : cols
+        var product = [Float](unsafeUninitializedCapacity: geo.cout * ld) { _, n in n = geo.cout * ld }
+        cols.withUnsafeBufferPointer { cp in weight.data.withUnsafeBufferPointer { wp in product.withUnsafeMutableBufferPointer { pp in
+            for g in 0..<geo.groups {
+                gemm(m: geo.coutG, n: ld, k: geo.kG, a: wp.baseAddress! + g * geo.coutG * geo.kG, lda: geo.kG,
+                     b: cp.baseAddress! + g * geo.kG * ld, ldb: ld, c: pp.baseAddress! + g * geo.coutG * ld, ldc: ld)
+            }
+        } } }
         let out = [Float](unsafeUninitializedCapacity: geo.batch * outImage) { y, n in
-            colSource.withUnsafeBufferPointer { cp in weight.data.withUnsafeBufferPointer { wp in
-                for b in 0..<geo.batch {
-                    for g in 0..<geo.groups {
-                        gemm(m: geo.coutG, n: geo.spatial, k: geo.kG,
-                             a: wp.baseAddress! + g * geo.coutG * geo.kG, lda: geo.kG,
-                             b: cp.baseAddress! + b * colSize + g * geo.kG * geo.spatial, ldb: geo.spatial,
-                             c: y.baseAddress! + b * outImage + g * geo.coutG * geo.spatial, ldc: geo.spatial)
+            product.withUnsafeBufferPointer { pp in
+                // [Cout, N, S] → [N, Cout, S]
+                transposeBlocks(pp.baseAddress!, y.baseAddress!, outer: geo.cout, middle: geo.batch, inner: s)
+            }
+            if let bias {
+                bias.data.withUnsafeBufferPointer { bp in
+                    parallelChunks(geo.batch * geo.cout) { rows in
+                        for r in rows {
+                            let row = y.baseAddress! + r * s, v = bp[r % geo.cout]
+                            for p in 0..<s { row[p] += v }
+                        }
                     }
                 }
-            } }
-            if let bias {
-                for b in 0..<geo.batch { for c in 0..<geo.cout {
-                    let row = y.baseAddress! + b * outImage + c * geo.spatial, v = bias.data[c]
-                    for p in 0..<geo.spatial { row[p] += v }
-                } }
             }
             n = geo.batch * outImage
         }
+        product = []
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
         return Tensor.record(shape: [geo.batch, geo.cout, geo.oh, geo.ow], data: out, inputs: inputs) { [self] g in
-            g.withUnsafeBufferPointer { gp in
+            // dY [N, Cout, S] → [Cout, N·S]
+            let gt = [Float](unsafeUninitializedCapacity: geo.cout * ld) { buf, n in
+                g.withUnsafeBufferPointer { gp in
+                    transposeBlocks(gp.baseAddress!, buf.baseAddress!, outer: geo.batch, middle: geo.cout, inner: s)
+                }
+                n = geo.cout * ld
+            }
+            gt.withUnsafeBufferPointer { gp in
                 if let bias, bias.requiresGrad {
                     var db = [Float](repeating: 0, count: geo.cout)
-                    for b in 0..<geo.batch { for c in 0..<geo.cout {
-                        let row = gp.baseAddress! + b * outImage + c * geo.spatial
-                        var s: Float = 0
-                        for p in 0..<geo.spatial { s += row[p] }
-                        db[c] += s
-                    } }
+                    for c in 0..<geo.cout {
+                        let row = gp.baseAddress! + c * ld
+                        var acc: Float = 0
+                        for p in 0..<ld { acc += row[p] }
+                        db[c] = acc
+                    }
                     bias.accumulateGrad(db)
                 }
                 if weight.requiresGrad {
-                    // dW_g += dY_g [coutG, spatial] · col_gᵀ [spatial, kG], summed over images.
-                    var dw = [Float](repeating: 0, count: weight.count)
-                    dw.withUnsafeMutableBufferPointer { dp in colSource.withUnsafeBufferPointer { cp in
-                        for b in 0..<geo.batch { for grp in 0..<geo.groups {
-                            gemm(transB: true, m: geo.coutG, n: geo.kG, k: geo.spatial,
-                                 a: gp.baseAddress! + b * outImage + grp * geo.coutG * geo.spatial, lda: geo.spatial,
-                                 b: cp.baseAddress! + b * colSize + grp * geo.kG * geo.spatial, ldb: geo.spatial,
-                                 beta: 1, c: dp.baseAddress! + grp * geo.coutG * geo.kG, ldc: geo.kG)
-                        } }
-                    } }
+                    // dW_g = dY_g [coutG, N·S] · col_gᵀ [N·S, kG]
+                    let dw = [Float](unsafeUninitializedCapacity: weight.count) { dp, n in
+                        cols.withUnsafeBufferPointer { cp in
+                            for grp in 0..<geo.groups {
+                                gemm(transB: true, m: geo.coutG, n: geo.kG, k: ld,
+                                     a: gp.baseAddress! + grp * geo.coutG * ld, lda: ld,
+                                     b: cp.baseAddress! + grp * geo.kG * ld, ldb: ld,
+                                     c: dp.baseAddress! + grp * geo.coutG * geo.kG, ldc: geo.kG)
+                            }
+                        }
+                        n = weight.count
+                    }
                     weight.accumulateGrad(dw)
                 }
                 if requiresGrad {
-                    // dcol_g = W_gᵀ [kG, coutG] · dY_g [coutG, spatial]; col2im adds it into dx.
-                    var dx = [Float](repeating: 0, count: count)
-                    var dcol = [Float](repeating: 0, count: pointwise ? 0 : colSize)
-                    dx.withUnsafeMutableBufferPointer { xp in weight.data.withUnsafeBufferPointer { wp in
-                        dcol.withUnsafeMutableBufferPointer { dc in
-                            for b in 0..<geo.batch {
-                                let target = pointwise ? xp.baseAddress! + b * inImage : dc.baseAddress!
-                                for grp in 0..<geo.groups {
-                                    gemm(transA: true, m: geo.kG, n: geo.spatial, k: geo.coutG,
-                                         a: wp.baseAddress! + grp * geo.coutG * geo.kG, lda: geo.kG,
-                                         b: gp.baseAddress! + b * outImage + grp * geo.coutG * geo.spatial, ldb: geo.spatial,
-                                         c: target + grp * geo.kG * geo.spatial, ldc: geo.spatial)
-                                }
-                                if !pointwise { geo.col2im(dc.baseAddress!, xp.baseAddress! + b * inImage) }
+                    // dcol_g = W_gᵀ [kG, coutG] · dY_g [coutG, N·S]; col2im (or a transpose) gives dx.
+                    let dcol = [Float](unsafeUninitializedCapacity: geo.rows * ld) { dc, n in
+                        weight.data.withUnsafeBufferPointer { wp in
+                            for grp in 0..<geo.groups {
+                                gemm(transA: true, m: geo.kG, n: ld, k: geo.coutG,
+                                     a: wp.baseAddress! + grp * geo.coutG * geo.kG, lda: geo.kG,
+                                     b: gp.baseAddress! + grp * geo.coutG * ld, ldb: ld,
+                                     c: dc.baseAddress! + grp * geo.kG * ld, ldc: ld)
                             }
                         }
-                    } }
+                        n = geo.rows * ld
+                    }
+                    let dx: [Float]
+                    if pointwise {
+                        dx = [Float](unsafeUninitializedCapacity: count) { xp, n in
+                            dcol.withUnsafeBufferPointer { dc in
+                                transposeBlocks(dc.baseAddress!, xp.baseAddress!, outer: geo.cin, middle: geo.batch, inner: s)
+                            }
+                            n = count
+                        }
+                    } else {
+                        var acc = [Float](repeating: 0, count: count)
+                        acc.withUnsafeMutableBufferPointer { xp in dcol.withUnsafeBufferPointer { dc in
+                            for b in 0..<geo.batch { geo.col2im(dc.baseAddress! + b * s, xp.baseAddress! + b * inImage, ld: ld) }
+                        } }
+                        dx = acc
+                    }
                     accumulateGrad(dx)
                 }
+            }
+        }
+    }
+}
+
+/// [outer, middle, inner] → [middle, outer, inner], copying contiguous rows of `inner` values.
+func transposeBlocks(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, outer: Int, middle: Int, inner: Int) {
+    parallelChunks(outer, minPerChunk: Swift.max(1, 16384 / Swift.max(middle * inner, 1))) { range in
+        for o in range {
+            for m in 0..<middle {
+                (dst + (m * outer + o) * inner).update(from: src + (o * middle + m) * inner, count: inner)
             }
         }
     }

@@ -1,0 +1,61 @@
+import Testing
+@testable import NN
+import Tensor
+
+@Suite("Backbones and necks") struct ArchitectureTests {
+    /// Parameter counts equal torchvision's (classifier excluded), so the layouts are the papers'.
+    @Test(arguments: [(18, 11_176_512), (34, 21_284_672), (50, 23_508_032), (101, 42_500_160), (152, 58_143_808)])
+    func resnetParameterCounts(_ depth: Int, _ expected: Int) {
+        var rng = RNG(seed: 0)
+        #expect(ResNet(.init(depth: depth), rng: &rng).parameterCount == expected)
+    }
+
+    @Test func mobileNetV2ParameterCounts() {
+        var rng = RNG(seed: 0)
+        // torchvision features without the final 1×1 conv to 1280 channels.
+        #expect(MobileNetV2(widthMultiplier: 1, rng: &rng).parameterCount == 1_811_712)
+        #expect(MobileNetV2(widthMultiplier: 0.5, rng: &rng).parameterCount == 480_320)
+    }
+
+    @Test func resnetOutputsAtEveryInputSize() {
+        var rng = RNG(seed: 1)
+        let net = ResNet(.init(depth: 50, widthMultiplier: 0.125, stem: .compact), rng: &rng)
+        #expect(net.outChannels == [32, 64, 128, 256] && net.outStrides == [2, 4, 8, 16])
+        for (h, w) in [(32, 32), (40, 24)] {
+            let outs = net(Tensor(zeros: [1, 3, h, w]))
+            #expect(outs.map { Array($0.shape[1...]) } == (0..<4).map { [net.outChannels[$0], (h + net.outStrides[$0] - 1) / net.outStrides[$0], (w + net.outStrides[$0] - 1) / net.outStrides[$0]] })
+        }
+    }
+
+    @Test func mobileNetV2Outputs() {
+        var rng = RNG(seed: 2)
+        let net = MobileNetV2(widthMultiplier: 0.5, rng: &rng)
+        let outs = net(Tensor(zeros: [1, 3, 64, 64]))
+        #expect(outs.map(\.shape) == [[1, 16, 16, 16], [1, 16, 8, 8], [1, 48, 4, 4], [1, 160, 2, 2]])
+    }
+
+    @Test func fpnVariants() {
+        var rng = RNG(seed: 3)
+        let c = [Tensor(zeros: [1, 8, 16, 16]), Tensor(zeros: [1, 16, 8, 8]), Tensor(zeros: [1, 32, 4, 4])]
+        let retina = FPN(inChannels: [8, 16, 32], outChannels: 12, extraLevels: 2, extra: .convOnInput, rng: &rng)
+        #expect(retina(c).map(\.shape) == [[1, 12, 16, 16], [1, 12, 8, 8], [1, 12, 4, 4], [1, 12, 2, 2], [1, 12, 1, 1]])
+        let gfl = FPN(inChannels: [8, 16, 32], outChannels: 12, extraLevels: 2, extra: .convOnOutput, rng: &rng)
+        #expect(gfl(c).count == 5)
+        let rcnn = FPN(inChannels: [8, 16, 32], outChannels: 12, extraLevels: 1, extra: .maxPool, rng: &rng)
+        #expect(rcnn(c).map(\.shape).last == [1, 12, 2, 2])
+    }
+
+    @Test func freezingStopsGradients() {
+        var rng = RNG(seed: 4)
+        var config = ResNet.Config(depth: 18, widthMultiplier: 0.125, stem: .compact)
+        config.frozenStages = 1
+        let net = ResNet(config, rng: &rng)
+        let frozen = net.namedParameters().filter { !$0.tensor.requiresGrad }.map(\.name)
+        #expect(frozen.allSatisfy { $0.hasPrefix("stem.") || $0.hasPrefix("layer1.") } && !frozen.isEmpty)
+        let loss = net(Tensor(normal: [2, 3, 16, 16], rng: &rng)).last!.sum()
+        loss.backward()
+        for (name, p) in net.namedParameters() {
+            #expect((p.grad != nil) == !frozen.contains(name), "\(name)")
+        }
+    }
+}
