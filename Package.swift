@@ -13,18 +13,36 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: optimised),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "Detection", dependencies: ["NN", "Tensor"], swiftSettings: optimised),
+        .target(name: "Evaluation", swiftSettings: optimised),
+        // Data reuses Evaluation's COCO JSON types for the files it reads and writes.
+        .target(name: "Data", dependencies: ["Detection", "Tensor", "Evaluation", "CTurboJPEG"], swiftSettings: optimised),
+        .target(name: "Harness", dependencies: [
+            "Evaluation", "Data", "Detection", "NN", "Tensor",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "bench", dependencies: [
-            "Tensor", "NN",
+            "Tensor", "NN", "Evaluation", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "perf", dependencies: ["Tensor", "NN"], path: "Benchmarks/perf",
                           swiftSettings: optimised),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
+        .testTarget(name: "DataTests", dependencies: ["Data"]),
     ]
 )

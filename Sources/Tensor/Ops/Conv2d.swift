@@ -45,6 +45,21 @@ struct ConvGeometry {
         precondition(oh > 0 && ow > 0, "conv2d: output would be empty for input \(input), kernel \(kh)x\(kw)")
     }
 
+    /// Whether dx can be computed as a stride-1 convolution of dY (stride 1, no dilation, one
+    /// group, padding at most kernel − 1).
+    var admitsAdjointConvolution: Bool {
+        sh == 1 && sw == 1 && dh == 1 && dw == 1 && groups == 1 && ph <= kh - 1 && pw <= kw - 1 && (kh > 1 || kw > 1)
+    }
+
+    /// W'[ci, co, i, j] = W[co, ci, kh−1−i, kw−1−j].
+    func flippedTransposedKernel(_ w: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: w.count)
+        for co in 0..<cout { for ci in 0..<cin { for i in 0..<kh { for j in 0..<kw {
+            out[((ci * cout + co) * kh + i) * kw + j] = w[((co * cin + ci) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)]
+        } } } }
+        return out
+    }
+
     /// Fills one image's columns of col (rows × oh·ow, row stride `ld`) from its planes [cin, h, w].
     func im2col(_ x: UnsafePointer<Float>, _ col: UnsafeMutablePointer<Float>, ld: Int) {
         parallelChunks(rows, minPerChunk: Swift.max(1, 4096 / Swift.max(spatial, 1))) { range in
@@ -188,7 +203,17 @@ extension Tensor {
                     }
                     weight.accumulateGrad(dw)
                 }
-                if requiresGrad {
+                if requiresGrad && geo.admitsAdjointConvolution {
+                    // dx as a convolution of dY with the flipped, transposed kernel: the same FLOPs
+                    // as Wᵀ·dY + col2im, but the GEMM's output is Cin×N·S instead of Cin·k²×N·S and
+                    // the scatter-add becomes an im2col copy (measured ~10 % of a training step).
+                    let flipped = Tensor(shape: [geo.cin, geo.cout, geo.kh, geo.kw], data: geo.flippedTransposedKernel(weight.data))
+                    let dy = Tensor(shape: [geo.batch, geo.cout, geo.oh, geo.ow], data: g)
+                    let dx = GradMode.withoutGrad {
+                        dy.conv2d(weight: flipped, options: Conv2dOptions(stride: (1, 1), padding: (geo.kh - 1 - geo.ph, geo.kw - 1 - geo.pw)))
+                    }
+                    accumulateGrad(dx.data)
+                } else if requiresGrad {
                     // dcol_g = W_gᵀ [kG, coutG] · dY_g [coutG, N·S]; col2im (or a transpose) gives dx.
                     let dcol = [Float](unsafeUninitializedCapacity: geo.rows * ld) { dc, n in
                         weight.data.withUnsafeBufferPointer { wp in

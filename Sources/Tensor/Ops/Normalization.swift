@@ -109,10 +109,9 @@ extension Tensor {
     /// channels; per-channel affine γ, β. `groups == C` is instance normalisation.
     public func groupNorm(groups: Int, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
         precondition(rank >= 2 && shape[1] % groups == 0, "groupNorm: \(groups) groups for input \(shape)")
-        let c = shape[1], spatial = shape[2...].reduce(1, *)
-        let blocks = shape[0] * groups, blockSize = (c / groups) * spatial
-        return normalizeBlocks(blocks: blocks, blockSize: blockSize, weight: weight, bias: bias, eps: eps,
-                               affineIndex: { flat in (flat / spatial) % c }, affineCount: c)
+        let spatial = shape[2...].reduce(1, *)
+        return normalizeBlocks(blocks: shape[0] * groups, channelsPerBlock: shape[1] / groups, spatial: spatial,
+                               groupsPerSample: groups, weight: weight, bias: bias, eps: eps)
     }
 
     /// Instance normalisation: group normalisation with one channel per group.
@@ -124,34 +123,45 @@ extension Tensor {
     /// element-wise affine γ, β of that size.
     public func layerNorm(normalizedCount d: Int, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
         precondition(d > 0 && count % d == 0, "layerNorm: \(d) does not divide input \(shape)")
-        return normalizeBlocks(blocks: count / d, blockSize: d, weight: weight, bias: bias, eps: eps,
-                               affineIndex: { flat in flat % d }, affineCount: d)
+        return normalizeBlocks(blocks: count / d, channelsPerBlock: d, spatial: 1, groupsPerSample: 1,
+                               weight: weight, bias: bias, eps: eps)
     }
 
-    /// Normalises contiguous blocks, then applies γ[affineIndex(i)], β[…] to element i.
-    private func normalizeBlocks(blocks: Int, blockSize: Int, weight: Tensor?, bias: Tensor?, eps: Float,
-                                 affineIndex: @escaping (Int) -> Int, affineCount: Int) -> Tensor {
+    /// Normalises contiguous blocks of `channelsPerBlock` rows of `spatial` values each; row `c` of
+    /// block `b` has affine index (b mod groupsPerSample)·channelsPerBlock + c.
+    private func normalizeBlocks(blocks: Int, channelsPerBlock cpb: Int, spatial sp: Int, groupsPerSample gps: Int,
+                                 weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+        let affineCount = gps * cpb, blockSize = cpb * sp, total = count
         if let weight { precondition(weight.count == affineCount, "norm: weight \(weight.shape) for \(affineCount) features") }
         if let bias { precondition(bias.count == affineCount, "norm: bias \(bias.shape) for \(affineCount) features") }
+        let gamma = weight?.data ?? [Float](repeating: 1, count: affineCount)
+        let beta = bias?.data ?? [Float](repeating: 0, count: affineCount)
         var rstd = [Float](repeating: 0, count: blocks)
-        var xhat = [Float](repeating: 0, count: count)
-        let gamma = weight?.data, beta = bias?.data
-        let total = count
+        var xhat = [Float](unsafeUninitializedCapacity: total) { _, n in n = total }
         let y = [Float](unsafeUninitializedCapacity: total) { yp, filled in
             data.withUnsafeBufferPointer { x in xhat.withUnsafeMutableBufferPointer { hp in rstd.withUnsafeMutableBufferPointer { rp in
                 parallelChunks(blocks) { range in
                     for blk in range {
                         let off = blk * blockSize
                         var s = 0.0, s2 = 0.0
-                        for p in 0..<blockSize { let v = Double(x[off + p]); s += v; s2 += v * v }
+                        for c in 0..<cpb {
+                            var rs: Float = 0, rs2: Float = 0
+                            let row = x.baseAddress! + off + c * sp
+                            for p in 0..<sp { let v = row[p]; rs += v; rs2 += v * v }
+                            s += Double(rs); s2 += Double(rs2)
+                        }
                         let m = s / Double(blockSize), v = Swift.max(s2 / Double(blockSize) - m * m, 0)
                         let r = Float(1 / (v + Double(eps)).squareRoot()), mf = Float(m)
                         rp[blk] = r
-                        for p in 0..<blockSize {
-                            let h = (x[off + p] - mf) * r
-                            hp[off + p] = h
-                            let a = affineIndex(off + p)
-                            yp[off + p] = h * (gamma?[a] ?? 1) + (beta?[a] ?? 0)
+                        let a0 = (blk % gps) * cpb
+                        for c in 0..<cpb {
+                            let g = gamma[a0 + c], b = beta[a0 + c]
+                            let o = off + c * sp
+                            for p in 0..<sp {
+                                let h = (x[o + p] - mf) * r
+                                hp[o + p] = h
+                                yp[o + p] = h * g + b
+                            }
                         }
                     }
                 }
@@ -162,34 +172,44 @@ extension Tensor {
         if let weight { inputs.append(weight) }
         if let bias { inputs.append(bias) }
         return Tensor.record(shape: shape, data: y, inputs: inputs) { [self] g in
-            if weight?.requiresGrad == true || bias?.requiresGrad == true {
-                var dgamma = [Float](repeating: 0, count: affineCount), dbeta = [Float](repeating: 0, count: affineCount)
-                for i in 0..<total { let a = affineIndex(i); dgamma[a] += g[i] * xhat[i]; dbeta[a] += g[i] }
-                weight?.accumulateGrad(dgamma)
-                bias?.accumulateGrad(dbeta)
-            }
-            guard requiresGrad else { return }
-            let dx = [Float](unsafeUninitializedCapacity: total) { dxp, filled in
-                g.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in
-                    parallelChunks(blocks) { range in
-                        for blk in range {
-                            let off = blk * blockSize
-                            var sg = 0.0, sgh = 0.0
-                            for p in 0..<blockSize {
-                                let dh = gp[off + p] * (gamma?[affineIndex(off + p)] ?? 1)
-                                sg += Double(dh); sgh += Double(dh * hp[off + p])
-                            }
-                            let mg = Float(sg / Double(blockSize)), mgh = Float(sgh / Double(blockSize)), r = rstd[blk]
-                            for p in 0..<blockSize {
-                                let dh = gp[off + p] * (gamma?[affineIndex(off + p)] ?? 1)
-                                dxp[off + p] = r * (dh - mg - hp[off + p] * mgh)
+            // Per block and row: Σ dy and Σ dy·x̂, from which dγ, dβ and dx all follow.
+            var rowSum = [Float](repeating: 0, count: blocks * cpb), rowDot = [Float](repeating: 0, count: blocks * cpb)
+            var dx = [Float](unsafeUninitializedCapacity: requiresGrad ? total : 0) { _, n in n = requiresGrad ? total : 0 }
+            g.withUnsafeBufferPointer { gp in xhat.withUnsafeBufferPointer { hp in
+                rowSum.withUnsafeMutableBufferPointer { rs in rowDot.withUnsafeMutableBufferPointer { rd in
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        parallelChunks(blocks) { range in
+                            for blk in range {
+                                let off = blk * blockSize, a0 = (blk % gps) * cpb
+                                var sg = 0.0, sgh = 0.0
+                                for c in 0..<cpb {
+                                    let o = off + c * sp
+                                    var a: Float = 0, b: Float = 0
+                                    for p in 0..<sp { a += gp[o + p]; b += gp[o + p] * hp[o + p] }
+                                    rs[blk * cpb + c] = a; rd[blk * cpb + c] = b
+                                    sg += Double(a * gamma[a0 + c]); sgh += Double(b * gamma[a0 + c])
+                                }
+                                guard requiresGrad else { continue }
+                                let mg = Float(sg / Double(blockSize)), mgh = Float(sgh / Double(blockSize)), r = rstd[blk]
+                                for c in 0..<cpb {
+                                    let gm = gamma[a0 + c], o = off + c * sp
+                                    for p in 0..<sp { dxp[o + p] = r * (gp[o + p] * gm - mg - hp[o + p] * mgh) }
+                                }
                             }
                         }
                     }
                 } }
-                filled = total
+            } }
+            if weight?.requiresGrad == true || bias?.requiresGrad == true {
+                var dgamma = [Float](repeating: 0, count: affineCount), dbeta = [Float](repeating: 0, count: affineCount)
+                for blk in 0..<blocks {
+                    let a0 = (blk % gps) * cpb
+                    for c in 0..<cpb { dgamma[a0 + c] += rowDot[blk * cpb + c]; dbeta[a0 + c] += rowSum[blk * cpb + c] }
+                }
+                weight?.accumulateGrad(dgamma)
+                bias?.accumulateGrad(dbeta)
             }
-            accumulateGrad(dx)
+            if requiresGrad { accumulateGrad(dx) }
         }
     }
 }

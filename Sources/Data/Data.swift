@@ -1,0 +1,1 @@
+// The data layer: synthetic scenes, COCO/VOC readers, augmentation and batching.

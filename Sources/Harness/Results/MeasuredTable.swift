@@ -1,0 +1,42 @@
+/// What the harness measured for one table at one scale: the hand-off between the run store
+/// (which fills it) and the analysis layer (statistics, verdicts, reports, charts, which read it).
+
+/// The state of one cell (row × column) of a table.
+public enum CellStatus: Equatable, Sendable {
+    /// Every planned seed finished; `samples` holds one value per seed.
+    case measured
+    /// Some seeds finished, others are still planned or running.
+    case partial
+    /// A method, detector or metric the suite does not implement: never shows a number.
+    case notImplemented(reason: String)
+    /// Nothing run yet.
+    case notRun
+    /// The column is reported only (parameters, FPS…): nothing to measure.
+    case notMeasured
+    /// The run failed or diverged; the reason names the run.
+    case failed(reason: String)
+}
+
+public struct MeasuredCell: Equatable, Sendable {
+    public var status: CellStatus
+    /// Seed → measured value. Seeds are shared across rows, so differences can be paired.
+    public var samples: [Int: Double]
+
+    public init(status: CellStatus, samples: [Int: Double] = [:]) {
+        self.status = status
+        self.samples = samples
+    }
+}
+
+public struct MeasuredTable: Sendable {
+    public var table: TableSpec
+    /// "smoke", "small" or "full". Smoke results never produce verdicts.
+    public var scale: String
+    public var cells: [CellReference: MeasuredCell]
+
+    public init(table: TableSpec, scale: String, cells: [CellReference: MeasuredCell]) {
+        self.table = table
+        self.scale = scale
+        self.cells = cells
+    }
+}
