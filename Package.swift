@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "Evaluation", swiftSettings: optimised),
         // Data reuses Evaluation's COCO JSON types for the files it reads and writes.
         .target(name: "Data", dependencies: ["Detection", "Tensor", "Evaluation", "CTurboJPEG"], swiftSettings: optimised),
+        // Teacher-student wiring, the papers' methods, and the training loop every run uses.
+        .target(name: "Distillation", dependencies: ["Detection", "Data", "Evaluation", "NN", "Tensor"], swiftSettings: optimised),
         .target(name: "Harness", dependencies: [
-            "Evaluation", "Data", "Detection", "NN", "Tensor",
+            "Distillation", "Evaluation", "Data", "Detection", "NN", "Tensor",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -36,13 +38,16 @@ let package = Package(
             "Tensor", "NN", "Evaluation", "Harness",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "perf", dependencies: ["Tensor", "NN"], path: "Benchmarks/perf",
+        .executableTarget(name: "perf", dependencies: ["Tensor", "NN", "Detection", "Data", "Distillation"], path: "Benchmarks/perf",
                           swiftSettings: optimised),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        // Finite-difference gradient checking shared by the test targets.
+        .target(name: "GradientChecking", dependencies: ["Tensor"], path: "Tests/GradientChecking"),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "GradientChecking"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness"]),
-        .testTarget(name: "DetectionTests", dependencies: ["Detection"]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "DetectionTests", dependencies: ["Detection", "GradientChecking"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "GradientChecking"]),
     ]
 )

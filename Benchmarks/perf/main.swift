@@ -12,8 +12,15 @@ func option(_ name: String, default value: Int) -> Int {
     return v
 }
 
-guard CommandLine.arguments.dropFirst().first == "train-step" else {
-    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n".data(using: .utf8)!)
+let command = CommandLine.arguments.dropFirst().first
+if command == "detector-run" {
+    do { try DetectorRunBenchmark(arguments: CommandLine.arguments).run(); exit(0) } catch {
+        FileHandle.standardError.write("perf detector-run: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+}
+guard command == "train-step" else {
+    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] ...\n".data(using: .utf8)!)
     exit(64)
 }
 let steps = option("--steps", default: 30), batch = option("--batch", default: 8)

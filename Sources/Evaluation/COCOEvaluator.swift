@@ -13,10 +13,14 @@ public struct COCOEvaluator: Sendable {
     let imageIndex: [Int: Int]
     let categoryIndex: [Int: Int]
     let groundTruth: GroupedObjects
+    /// Area ranges all/small/medium/large (pycocotools' `params.areaRng`).
+    public let areaRanges: [(lower: Double, upper: Double)]
 
     /// `honourIgnoreFlag`: pycocotools replaces each annotation's `ignore` with its `iscrowd`
     /// (`_prepare` assigns twice), so the flag has no effect there; `true` also ignores flagged boxes.
-    public init(groundTruth: COCOGroundTruth, honourIgnoreFlag: Bool = false) {
+    public init(groundTruth: COCOGroundTruth, honourIgnoreFlag: Bool = false,
+                areaRanges: [(lower: Double, upper: Double)] = COCOParameters.areaRanges) {
+        self.areaRanges = areaRanges
         imageIDs = Array(Set(groundTruth.images.map(\.id))).sorted()
         categoryIDs = Array(Set(groundTruth.categories.map(\.id))).sorted()
         imageIndex = Dictionary(uniqueKeysWithValues: imageIDs.enumerated().map { ($1, $0) })
@@ -77,7 +81,7 @@ public struct COCOEvaluator: Sendable {
 
         let K = categoryIDs.count
         let perCategory = parallelMap(count: K) { k in
-            var work = CategoryWork()
+            var work = CategoryWork(areaRanges: areaRanges)
             forEachImage(ofCategory: k, groundTruth: groundTruth, detections: grouped) { gts, dts in
                 work.addImage(groundTruth: groundTruth, gts: gts, detections: grouped, dts: dts)
             }

@@ -9,6 +9,15 @@ struct CategoryWork {
     static let fpShift: UInt32 = 16
     static let allFalsePositives: UInt32 = ((1 << UInt32(thresholdCount)) - 1) << fpShift
 
+    /// The four area ranges (all, small, medium, large): pycocotools' by default; scaled ones for
+    /// small synthetic images, where COCO's 32² / 96² px would call every object small.
+    let areaRanges: [(lower: Double, upper: Double)]
+
+    init(areaRanges: [(lower: Double, upper: Double)] = COCOParameters.areaRanges) {
+        precondition(areaRanges.count == Self.areaCount, "COCO evaluation needs \(Self.areaCount) area ranges")
+        self.areaRanges = areaRanges
+    }
+
     // Detections in pycocotools' concatenation order: image order, then score order within the image.
     var scores: [Double] = []
     var ranks: [Int] = []
@@ -45,7 +54,7 @@ struct CategoryWork {
         if G > 0 && D > 0 { computeIoUs(gt: gt, gtStart: gtStart, G: G, dt: dt, order: order, D: D) }
 
         for a in 0..<Self.areaCount {
-            let range = COCOParameters.areaRanges[a]
+            let range = areaRanges[a]
             // gt order for matching: not-ignored first, each part in file order (stable argsort).
             let sorted = gtSorted.reserve(G)
             var regular = 0

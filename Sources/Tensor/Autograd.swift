@@ -17,8 +17,10 @@ public enum GradMode {
 extension Tensor {
     /// Makes the result of an op, recording `backward` when any input needs a gradient.
     /// `backward` receives dLoss/dResult and must call `accumulateGrad` on the inputs it reaches.
+    /// Public so that fused ops (detection losses) can live in the layers that own them; each such
+    /// op needs its own finite-difference test.
     @inline(__always)
-    static func record(shape: [Int], data: [Float], inputs: [Tensor],
+    public static func record(shape: [Int], data: [Float], inputs: [Tensor],
                        backward: @escaping ([Float]) -> Void) -> Tensor {
         let result = Tensor(shape: shape, data: data)
         if GradMode.isEnabled && inputs.contains(where: { $0.requiresGrad }) {
@@ -30,7 +32,7 @@ extension Tensor {
     }
 
     /// Adds `g` to this tensor's gradient (a no-op for tensors that need none).
-    func accumulateGrad(_ g: [Float]) {
+    public func accumulateGrad(_ g: [Float]) {
         guard requiresGrad else { return }
         precondition(g.count == count, "gradient of \(g.count) values for shape \(shape)")
         if grad == nil {

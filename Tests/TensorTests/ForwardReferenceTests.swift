@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Tensor
+import GradientChecking
 
 /// Forward values against naive double-precision implementations written from the definitions.
 /// (The gradient checks only prove that backward matches forward; these prove forward itself.)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Tensor
+import GradientChecking
 
 /// One finite-difference gradient check per op (and per interesting configuration of it).
 @Suite("Op gradients") struct OpGradientTests {

@@ -10,7 +10,7 @@ public final class MobileNetV2: Module {
 
     /// Channels of the four outputs (strides 4, 8, 16, 32).
     public let outChannels: [Int]
-    public let outStrides = [4, 8, 16, 32]
+    public let outStrides: [Int] = [4, 8, 16, 32]
     let stem: ConvNormAct
     let blocks: [InvertedResidual]
     /// Index of the block after which each output is taken.

@@ -1,1 +1,0 @@
-// The data layer: synthetic scenes, COCO/VOC readers, augmentation and batching.

@@ -1,0 +1,86 @@
+import NN
+import Tensor
+
+/// RetinaNet, FCOS, ATSS and GFL: backbone → FPN (P3–P7) → shared dense head. One class with the
+/// per-kind parts (priors, assignment, losses, decoding) switched on `config.kind`, so that the
+/// distillation methods see one interface for every student and teacher.
+public final class DenseDetector: Module {
+    public let config: DenseDetectorConfig
+    public let backbone: any Backbone
+    public let fpn: FPN
+    public let head: DenseHead
+    /// Strides of P3–P7.
+    public let strides: [Int]
+    let anchorGenerator: AnchorGenerator?
+
+    public init(_ config: DenseDetectorConfig, rng: inout RNG) {
+        self.config = config
+        backbone = config.backbone.make(rng: &rng)
+        let c3 = backbone.outStrides[1]
+        strides = (0..<5).map { c3 << $0 }
+        fpn = FPN(inChannels: Array(backbone.outChannels.dropFirst()), outChannels: config.fpnChannels,
+                  extraLevels: 2, extra: config.fpnExtra, rng: &rng)
+        head = DenseHead(.init(numClasses: config.numClasses, inChannels: config.fpnChannels,
+                               featureChannels: config.headChannels, stackedConvs: config.stackedConvs,
+                               norm: config.kind == .retinanet ? .none : .group(Swift.min(32, config.headChannels / 4)),
+                               priorsPerLocation: config.priorsPerLocation, regressionChannels: config.regressionChannels,
+                               centerness: config.usesCenterness, levels: 5, levelScales: config.kind != .retinanet),
+                         rng: &rng)
+        switch config.kind {
+        case .retinanet: anchorGenerator = .retinaNet(strides: strides)
+        case .atss, .gfl: anchorGenerator = .atss(strides: strides)
+        case .fcos: anchorGenerator = nil
+        }
+        super.init()
+        child("backbone", backbone); child("neck", fpn); child("bbox_head", head)
+    }
+
+    /// Everything a forward pass produces, kept for losses, inference and distillation.
+    public struct Outputs {
+        /// FPN levels P3–P7 [B, C, H, W] (feature-imitation methods tap these).
+        public let features: [Tensor]
+        /// [B, P, K] classification logits, priors in `layout` order.
+        public let cls: Tensor
+        /// [B, P, R] regression outputs (deltas, stride-unit distances, or GFL bin logits).
+        public let reg: Tensor
+        /// [B, P, 1] centerness logits (FCOS, ATSS).
+        public let centerness: Tensor?
+        public let priors: Priors
+        public var batch: Int { cls.shape[0] }
+    }
+
+    /// Anchors (RetinaNet, ATSS, GFL) or points (FCOS) of one input size, with per-prior stride
+    /// and centre.
+    public struct Priors: Sendable {
+        public let layout: PriorLayout
+        public let anchors: [Box]
+        public let centers: [Point]
+        public let strides: [Float]
+        public let points: Points?
+    }
+
+    public func callAsFunction(_ images: Tensor) -> Outputs {
+        let features = fpn(Array(backbone(images).dropFirst()))
+        let levels = head(features)
+        let sizes = features.map { FeatureSize(height: $0.shape[2], width: $0.shape[3]) }
+        return Outputs(features: features,
+                       cls: .flattenLevels(levels.map(\.cls), perPrior: config.numClasses),
+                       reg: .flattenLevels(levels.map(\.reg), perPrior: config.regressionChannels),
+                       centerness: config.usesCenterness ? .flattenLevels(levels.map { $0.centerness! }, perPrior: 1) : nil,
+                       priors: priors(for: sizes))
+    }
+
+    public func priors(for sizes: [FeatureSize]) -> Priors {
+        if let anchorGenerator {
+            let a = anchorGenerator.gridPriors(featureSizes: sizes)
+            let strides = a.layout.levelIndices.map { Float(self.strides[$0]) }
+            return Priors(layout: a.layout, anchors: a.boxes, centers: a.centers, strides: strides, points: nil)
+        }
+        // FCOS points at (x·s + s/2) (mmdet's offset 0.5): generated with offset 0, shifted here
+        // so that the same generator serves both conventions explicitly.
+        let p = PointGenerator(strides: strides, offset: 0.5).gridPriors(featureSizes: sizes)
+        let strides = p.strides
+        return Priors(layout: p.layout, anchors: p.points.map { Box(x1: $0.x, y1: $0.y, x2: $0.x, y2: $0.y) },
+                      centers: p.points, strides: strides, points: p)
+    }
+}

@@ -1,0 +1,60 @@
+import NN
+import Tensor
+
+/// The four dense detectors of the papers' one-stage tables.
+public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
+    case retinanet, fcos, atss, gfl
+}
+
+/// Ground truth of one image in the (possibly resized and flipped) network input coordinates.
+public struct GroundTruth: Sendable {
+    public var boxes: [Box]
+    /// Class indices 0..<numClasses.
+    public var labels: [Int]
+    /// Crowd or ignore regions: priors overlapping them are not trained as background.
+    public var ignored: [Box]
+
+    public init(boxes: [Box], labels: [Int], ignored: [Box] = []) {
+        precondition(boxes.count == labels.count, "GroundTruth: \(boxes.count) boxes, \(labels.count) labels")
+        self.boxes = boxes; self.labels = labels; self.ignored = ignored
+    }
+}
+
+public enum BackboneChoice: Sendable {
+    case resnet(ResNet.Config)
+    case mobileNetV2(widthMultiplier: Float)
+
+    func make(rng: inout RNG) -> any Backbone {
+        switch self {
+        case .resnet(let c): return ResNet(c, rng: &rng)
+        case .mobileNetV2(let w): return MobileNetV2(widthMultiplier: w, rng: &rng)
+        }
+    }
+}
+
+/// A dense detector's architecture and training constants; defaults follow mmdetection 2.x
+/// (methods.md §0.2–0.5), with sizes that small-scale profiles override.
+public struct DenseDetectorConfig: Sendable {
+    public var kind: DenseDetectorKind
+    public var numClasses: Int
+    public var backbone: BackboneChoice
+    public var fpnChannels = 256
+    public var headChannels = 256
+    public var stackedConvs = 4
+    /// GFL's n: distributions over 0…n bins per side.
+    public var regMax = 16
+    /// Scale of FCOS's regress ranges relative to mmdet's 800-px defaults (128 px: 0.16).
+    public var fcosRangeScale: Float = 1
+    public var postprocess: DensePostprocessConfig
+
+    public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
+        self.kind = kind; self.numClasses = numClasses; self.backbone = backbone
+        postprocess = kind == .retinanet ? .retinaNet : .gfl
+    }
+
+    var priorsPerLocation: Int { kind == .retinanet ? 9 : 1 }
+    var regressionChannels: Int { kind == .gfl ? 4 * (regMax + 1) : 4 }
+    var usesCenterness: Bool { kind == .fcos || kind == .atss }
+    /// FPN extra levels: P6 from C5 for RetinaNet, from P5 for the others (methods.md §0.1).
+    var fpnExtra: FPN.Extra { kind == .retinanet ? .convOnInput : .convOnOutput }
+}

@@ -1,0 +1,85 @@
+import NN
+import Tensor
+
+/// The shared head of the dense detectors: a classification tower and a regression tower of
+/// 3×3 convolutions applied to every pyramid level with shared weights, per-level learnable
+/// scales on the regression output (FCOS/ATSS/GFL), and an optional centerness branch on the
+/// regression tower (FCOS "imprv", ATSS).
+public final class DenseHead: Module {
+    public struct Config: Sendable {
+        public var numClasses: Int
+        public var inChannels: Int
+        public var featureChannels: Int
+        public var stackedConvs: Int
+        /// `.group(32)` for FCOS/ATSS/GFL; `.none` for RetinaNet.
+        public var norm: NormKind
+        public var priorsPerLocation: Int
+        /// Regression outputs per prior: 4 (deltas, distances) or 4·(n+1) (GFL distributions).
+        public var regressionChannels: Int
+        public var centerness: Bool
+        public var levels: Int
+        public var levelScales: Bool
+    }
+
+    public let config: Config
+    let clsTower: [ConvNormAct], regTower: [ConvNormAct]
+    let clsOut: Conv2d, regOut: Conv2d, centernessOut: Conv2d?
+    public let scales: [Tensor]
+
+    public struct LevelOutput {
+        /// [B, A·K, H, W] logits.
+        public let cls: Tensor
+        /// [B, A·R, H, W] (already multiplied by the level's scale).
+        public let reg: Tensor
+        /// [B, A, H, W] logits, when the head has the branch.
+        public let centerness: Tensor?
+    }
+
+    public init(_ config: Config, rng: inout RNG) {
+        self.config = config
+        func tower() -> [ConvNormAct] {
+            (0..<config.stackedConvs).map { i in
+                ConvNormAct(i == 0 ? config.inChannels : config.featureChannels, config.featureChannels, kernel: 3,
+                            norm: config.norm, init: .normal(std: 0.01), rng: &rng)
+            }
+        }
+        clsTower = tower()
+        regTower = tower()
+        let a = config.priorsPerLocation
+        clsOut = Conv2d(config.featureChannels, a * config.numClasses, kernel: 3, init: .normal(std: 0.01),
+                        biasValue: Initializer.priorProbabilityBias(0.01), rng: &rng)
+        regOut = Conv2d(config.featureChannels, a * config.regressionChannels, kernel: 3, init: .normal(std: 0.01),
+                        biasValue: 0, rng: &rng)
+        centernessOut = config.centerness
+            ? Conv2d(config.featureChannels, a, kernel: 3, init: .normal(std: 0.01), biasValue: 0, rng: &rng) : nil
+        scales = config.levelScales ? (0..<config.levels).map { _ in Tensor(filled: 1, shape: [1]) } : []
+        super.init()
+        for (i, m) in clsTower.enumerated() { child("cls_convs.\(i)", m) }
+        for (i, m) in regTower.enumerated() { child("reg_convs.\(i)", m) }
+        child("cls_out", clsOut); child("reg_out", regOut)
+        if let centernessOut { child("centerness_out", centernessOut) }
+        for (i, s) in scales.enumerated() { parameter("scales.\(i)", s) }
+    }
+
+    public func callAsFunction(_ features: [Tensor]) -> [LevelOutput] {
+        features.enumerated().map { level, x in
+            let c = clsTower.reduce(x) { $1($0) }
+            let r = regTower.reduce(x) { $1($0) }
+            var reg = regOut(r)
+            if !scales.isEmpty { reg = reg * scales[level] }
+            return LevelOutput(cls: clsOut(c), reg: reg, centerness: centernessOut.map { $0(r) })
+        }
+    }
+}
+
+extension Tensor {
+    /// Per-level head maps [B, A·D, H, W] → one [B, Σ H·W·A, D] tensor, priors in mmdetection's
+    /// order (level, then row, then column, then anchor): the order of `PriorLayout`.
+    public static func flattenLevels(_ maps: [Tensor], perPrior d: Int) -> Tensor {
+        let flat = maps.map { m -> Tensor in
+            let (b, h, w) = (m.shape[0], m.shape[2], m.shape[3])
+            return m.permuted([0, 2, 3, 1]).reshaped([b, h * w * (m.shape[1] / d), d])
+        }
+        return flat.count == 1 ? flat[0] : Tensor.concat(flat, axis: 1)
+    }
+}

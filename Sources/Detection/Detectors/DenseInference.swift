@@ -1,0 +1,50 @@
+import Foundation
+import Tensor
+
+extension DenseDetector {
+    /// Test-time detections per image in input pixels (mmdet `get_bboxes`): sigmoid scores,
+    /// times sigmoid centerness for FCOS/ATSS, top-k per level, decode, per-class NMS.
+    public func detect(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
+        let k = config.numClasses, p = out.priors.layout.count, r = config.regressionChannels
+        let levels = out.priors.layout.levels
+        return (0..<out.batch).map { b in
+            let scores = out.cls.data[(b * p * k)..<((b + 1) * p * k)].map { 1 / (1 + Foundation.exp(-$0)) }
+            let reg = Array(out.reg.data[(b * p * r)..<((b + 1) * p * r)])
+            let factors = out.centerness.map { c in c.data[(b * p)..<((b + 1) * p)].map { 1 / (1 + Foundation.exp(-$0)) } }
+            return densePostprocess(
+                levelScores: levels.map { Array(scores[($0.start * k)..<(($0.start + $0.count) * k)]) },
+                levelScoreFactors: factors.map { f in levels.map { Array(f[$0.range]) } },
+                numClasses: k, config: config.postprocess
+            ) { level, indices in
+                indices.map { decodeBox(reg: reg, prior: levels[level].start + $0, priors: out.priors, maxShape: imageSizes[b]) }
+            }
+        }
+    }
+
+    /// One prior's box from its regression outputs (plain floats; inference only).
+    func decodeBox(reg: [Float], prior i: Int, priors: Priors, maxShape: ImageSize) -> Box {
+        let r = config.regressionChannels, base = i * r
+        switch config.kind {
+        case .fcos, .gfl:
+            var d = [Float](repeating: 0, count: 4)
+            if config.kind == .gfl {
+                let n1 = config.regMax + 1
+                for side in 0..<4 {
+                    let row = reg[(base + side * n1)..<(base + (side + 1) * n1)]
+                    let m = row.max()!
+                    var s: Float = 0, e: Float = 0
+                    for (j, z) in row.enumerated() { let w = Foundation.exp(z - m); s += w; e += w * Float(j) }
+                    d[side] = e / s
+                }
+            } else {
+                for side in 0..<4 { d[side] = Swift.max(reg[base + side], 0) }
+            }
+            let s = priors.strides[i], c = priors.centers[i]
+            return DistanceCoder().decode(point: c, distances: (d[0] * s, d[1] * s, d[2] * s, d[3] * s), maxShape: maxShape)
+        case .retinanet, .atss:
+            let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
+            return coder.decode(prior: priors.anchors[i], delta: (reg[base], reg[base + 1], reg[base + 2], reg[base + 3]),
+                                maxShape: maxShape)
+        }
+    }
+}

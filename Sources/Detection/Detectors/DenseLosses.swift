@@ -1,0 +1,96 @@
+import Foundation
+import Tensor
+
+extension DenseDetector {
+    /// The training losses of one batch, named as mmdetection logs them; the total is their sum.
+    /// Normalisers as methods.md §0: classification by max(1, N_pos); FCOS/ATSS boxes by the sum
+    /// of centerness targets; GFL boxes and DFL by W = Σ max-class score at positives.
+    public func losses(_ out: Outputs, _ t: DenseTargets) -> [String: Tensor] {
+        let k = config.numClasses, p = out.priors.layout.count
+        let numPos = Float(Swift.max(1, t.numPositives))
+        let flatCls = out.cls.reshaped([-1, k])
+        let local = t.positives.map { $0 % p }
+        let posReg = out.reg.reshaped([-1, config.regressionChannels]).indexSelect(axis: 0, t.positives)
+        var losses: [String: Tensor] = [:]
+
+        switch config.kind {
+        case .retinanet:
+            losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
+                                                                        weight: t.classWeight)) / numPos
+            let deltas = DeltaXYWHCoder.retinaNet.encode(priors: local.map { out.priors.anchors[$0] }, gts: t.positiveBoxes)
+            losses["loss_bbox"] = posReg.l1Loss(target: deltas, weights: ones(local.count)) / numPos
+
+        case .fcos, .atss:
+            losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
+                                                                        weight: t.classWeight)) / numPos
+            let centers = local.map { out.priors.centers[$0] }
+            let centerness = zip(centers, t.positiveBoxes).map { centernessTarget($0, $1) }
+            let denominator = Swift.max(centerness.reduce(0, +), 1e-6)
+            let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
+            let giouWeight: Float = config.kind == .atss ? 2 : 1
+            losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: centerness) * (giouWeight / denominator)
+            let posCenterness = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
+            losses["loss_centerness"] = posCenterness.binaryCrossEntropyWithLogits(target: centerness, weights: ones(local.count)) / numPos
+
+        case .gfl:
+            let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
+            // QFL's target on a positive is the IoU of its (detached) decoded box with the gt.
+            let decoded = (0..<local.count).map { i in
+                Box(x1: boxes.data[4 * i], y1: boxes.data[4 * i + 1], x2: boxes.data[4 * i + 2], y2: boxes.data[4 * i + 3])
+            }
+            let iou = alignedBoxOverlaps(decoded, t.positiveBoxes)
+            var score = [Float](repeating: 0, count: t.classIndex.count)
+            for (j, flat) in t.positives.enumerated() { score[flat] = iou[j] }
+            losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: score, weight: t.classWeight),
+                                                       gamma: 2, alpha: nil) / numPos
+            // w_i = max_c σ(z_ic) at the positive, detached; W = Σ w_i.
+            let weights = t.positives.map { flat -> Float in
+                var m = -Float.infinity
+                for c in 0..<k { m = Swift.max(m, flatCls.data[flat * k + c]) }
+                return 1 / (1 + Foundation.exp(-m))
+            }
+            let w = Swift.max(weights.reduce(0, +), 1e-6)
+            losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: weights) * (2 / w)
+            let n1 = config.regMax + 1
+            var sideTargets = [Float](), sideWeights = [Float]()
+            for (j, i) in local.enumerated() {
+                let s = out.priors.strides[i], c = out.priors.centers[i], g = t.positiveBoxes[j]
+                for d in [c.x - g.x1, c.y - g.y1, g.x2 - c.x, g.y2 - c.y] {
+                    sideTargets.append(Swift.min(Swift.max(d / s, 0), Float(config.regMax) - 0.1))
+                    sideWeights.append(weights[j])
+                }
+            }
+            losses["loss_dfl"] = posReg.reshaped([-1, n1]).distributionFocalLoss(targets: sideTargets, weights: sideWeights)
+                * (0.25 / (4 * w))
+        }
+        return losses
+    }
+
+    /// Positive priors' predicted boxes [N, 4] in input pixels, differentiable in `reg`.
+    func decodePositiveBoxes(_ reg: Tensor, local: [Int], priors: Priors) -> Tensor {
+        let n = local.count
+        switch config.kind {
+        case .fcos, .gfl:
+            let distances = config.kind == .gfl
+                ? reg.reshaped([n, 4, config.regMax + 1]).integralOfDistribution()
+                : reg.relu()
+            let stride = Tensor(shape: [n, 1], data: local.map { priors.strides[$0] })
+            let centers = Tensor(shape: [n, 4], data: local.flatMap { i -> [Float] in
+                let c = priors.centers[i]; return [c.x, c.y, c.x, c.y]
+            })
+            return centers + distances * stride * Tensor(shape: [1, 4], data: [-1, -1, 1, 1])
+        case .retinanet, .atss:
+            let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
+            let d = reg * Tensor(shape: [1, 4], data: coder.stds) + Tensor(shape: [1, 4], data: coder.means)
+            let parts = d.split(axis: 1, sizes: [1, 1, 1, 1])
+            func column(_ f: (Box) -> Float) -> Tensor { Tensor(shape: [n, 1], data: local.map { f(priors.anchors[$0]) }) }
+            let aw = column(\.width), ah = column(\.height)
+            let px = column(\.centerX) + aw * parts[0], py = column(\.centerY) + ah * parts[1]
+            let r = coder.maxRatio
+            let pw = aw * parts[2].clamped(min: -r, max: r).exp(), ph = ah * parts[3].clamped(min: -r, max: r).exp()
+            return Tensor.concat([px - pw * 0.5, py - ph * 0.5, px + pw * 0.5, py + ph * 0.5], axis: 1)
+        }
+    }
+}
+
+@inline(__always) func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }

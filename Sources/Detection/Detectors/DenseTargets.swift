@@ -1,0 +1,66 @@
+import Foundation
+import Tensor
+
+/// The training targets of one batch, flattened over images × priors (index b·P + i).
+public struct DenseTargets: Sendable {
+    /// Per prior: class index of its gt, or -1 (background or ignored).
+    public var classIndex: [Int]
+    /// Per prior: 0 for ignored priors (RetinaNet's ignore band, crowd overlaps), else 1.
+    public var classWeight: [Float]
+    /// Flat indices of the positive priors.
+    public var positives: [Int]
+    /// The gt box of each positive.
+    public var positiveBoxes: [Box]
+    /// Per image: the assigner's result (distillation methods read their regions from it).
+    public var assignments: [Assignment]
+    /// Per image and gt: ATSS's IoU threshold mean + std (empty for other assigners); LD's
+    /// valuable localization region is defined relative to it.
+    public var atssThresholds: [[Float]]
+    public var numPositives: Int { positives.count }
+}
+
+extension DenseDetector {
+    /// Assigns every prior of every image (methods.md §0: MaxIoU for RetinaNet, FCOS ranges with
+    /// centre sampling, ATSS top-9 for ATSS and GFL).
+    public func targets(for priors: Priors, groundTruth: [GroundTruth]) -> DenseTargets {
+        let p = priors.layout.count
+        var t = DenseTargets(classIndex: [], classWeight: [], positives: [], positiveBoxes: [], assignments: [], atssThresholds: [])
+        t.classIndex.reserveCapacity(p * groundTruth.count)
+        t.classWeight.reserveCapacity(p * groundTruth.count)
+        for (b, gt) in groundTruth.enumerated() {
+            let assignment: Assignment
+            var thresholds: [Float] = []
+            switch config.kind {
+            case .retinanet:
+                assignment = MaxIoUAssigner.retinaNet.assign(priors: priors.anchors, gts: gt.boxes, ignoredGTs: gt.ignored)
+            case .fcos:
+                let ranges = FCOSAssigner.regressRanges(scaledBy: config.fcosRangeScale, levels: strides.count)
+                assignment = FCOSAssigner(regressRanges: ranges).assign(points: priors.points!, gts: gt.boxes)
+            case .atss, .gfl:
+                let r = ATSSAssigner().assignDetailed(anchors: priors.anchors, levelCounts: priors.layout.levelCounts,
+                                                      gts: gt.boxes, ignoredGTs: gt.ignored)
+                assignment = r.assignment
+                thresholds = r.iouThresholds
+            }
+            for i in 0..<p {
+                let g = assignment.gtIndices[i]
+                if g >= 0 {
+                    t.classIndex.append(gt.labels[g]); t.classWeight.append(1)
+                    t.positives.append(b * p + i); t.positiveBoxes.append(gt.boxes[g])
+                } else {
+                    t.classIndex.append(-1); t.classWeight.append(g == Assignment.ignored ? 0 : 1)
+                }
+            }
+            t.assignments.append(assignment)
+            t.atssThresholds.append(thresholds)
+        }
+        return t
+    }
+}
+
+/// FCOS centerness target √(min(l,r)/max(l,r) · min(t,b)/max(t,b)) of a point inside a box.
+func centernessTarget(_ c: Point, _ g: Box) -> Float {
+    let l = c.x - g.x1, r = g.x2 - c.x, t = c.y - g.y1, b = g.y2 - c.y
+    guard l > 0, r > 0, t > 0, b > 0 else { return 0 }
+    return ((Swift.min(l, r) / Swift.max(l, r)) * (Swift.min(t, b) / Swift.max(t, b))).squareRoot()
+}

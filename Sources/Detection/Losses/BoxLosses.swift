@@ -1,0 +1,48 @@
+import Tensor
+
+extension Tensor {
+    /// Σ wᵢ·(1 − GIoU(predᵢ, targetᵢ)) for boxes [M, 4] in (x1, y1, x2, y2) (Rezatofighi et al.
+    /// 2019), built from differentiable primitives; `target` is a constant.
+    public func giouLoss(target: [Box], weights: [Float], eps: Float = 1e-6) -> Tensor {
+        precondition(rank == 2 && shape[1] == 4 && target.count == shape[0] && weights.count == shape[0],
+                     "giouLoss: predictions \(shape), \(target.count) targets, \(weights.count) weights")
+        let m = shape[0]
+        if m == 0 { return sum() }
+        let p = split(axis: 1, sizes: [1, 1, 1, 1])
+        func column(_ f: (Box) -> Float) -> Tensor { Tensor(shape: [m, 1], data: target.map(f)) }
+        let t = [column(\.x1), column(\.y1), column(\.x2), column(\.y2)]
+        let iw = (Tensor.minimum(p[2], t[2]) - Tensor.maximum(p[0], t[0])).clamped(min: 0)
+        let ih = (Tensor.minimum(p[3], t[3]) - Tensor.maximum(p[1], t[1])).clamped(min: 0)
+        let intersection = iw * ih
+        let predArea = (p[2] - p[0]).clamped(min: 0) * (p[3] - p[1]).clamped(min: 0)
+        let union = predArea + column(\.area) - intersection + eps
+        let ew = Tensor.maximum(p[2], t[2]) - Tensor.minimum(p[0], t[0])
+        let eh = Tensor.maximum(p[3], t[3]) - Tensor.minimum(p[1], t[1])
+        let enclosing = ew.clamped(min: 0) * eh.clamped(min: 0) + eps
+        let giou = intersection / union - (enclosing - union) / enclosing
+        return ((1 - giou) * Tensor(shape: [m, 1], data: weights)).sum()
+    }
+
+    /// Σ wᵢ·|xᵢ − tᵢ| over rows of `target`-shaped values (RetinaNet's L1 on deltas).
+    public func l1Loss(target: [Float], weights: [Float]) -> Tensor {
+        precondition(count == target.count && shape[0] == weights.count, "l1Loss: \(shape) vs \(target.count) targets")
+        let cols = count / Swift.max(shape[0], 1)
+        let w = Tensor(shape: [shape[0], cols], data: weights.flatMap { [Float](repeating: $0, count: cols) })
+        return ((reshaped([shape[0], cols]) - Tensor(shape: [shape[0], cols], data: target)).abs() * w).sum()
+    }
+
+    /// Σ wᵢ·BCE(xᵢ, tᵢ) with logits x: softplus(x) − t·x (FCOS/ATSS centerness).
+    public func binaryCrossEntropyWithLogits(target: [Float], weights: [Float]) -> Tensor {
+        precondition(count == target.count && count == weights.count, "bce: \(count) logits, \(target.count) targets")
+        let t = Tensor(shape: shape, data: target), w = Tensor(shape: shape, data: weights)
+        return ((softplus() - self * t) * w).sum()
+    }
+
+    /// The expectation Σᵢ i·softmax(z)ᵢ over the last axis of [..., n + 1] logits: GFL's integral
+    /// of the general distribution, in bin units.
+    public func integralOfDistribution() -> Tensor {
+        let bins = shape.last!
+        let positions = Tensor(shape: [bins], data: (0..<bins).map(Float.init))
+        return (softmax(axis: -1) * positions).sum(axis: -1)
+    }
+}

@@ -1,0 +1,81 @@
+/// The parts of a report that are the same in every format: the header facts, the claim
+/// evidence as a tree, and the paper audit.
+struct ReportSections {
+    struct EvidenceItem {
+        var verdict: Verdict
+        /// The comparison ("t1.AP − none.AP > 0") or, for a predicate of several comparisons, the
+        /// predicate as written in the table file.
+        var subject: String
+        /// The numbers and/or the reason.
+        var detail: String
+        var children: [EvidenceItem] = []
+    }
+
+    var measured: MeasuredTable
+    var provenance: [String: String]
+    var level: Double
+    var verdicts: [ClaimVerdict]
+
+    init(_ measured: MeasuredTable, provenance: [String: String], level: Double) {
+        self.measured = measured
+        self.provenance = provenance
+        self.level = level
+        self.verdicts = measured.claimVerdicts(level: level)
+    }
+
+    var table: TableSpec { measured.table }
+
+    /// "LD — Localization Distillation for Object Detection".
+    var title: String { "\(table.paper.key.displayName) — \(table.paper.title)" }
+
+    /// "arXiv 2204.05957 · Table 1a · tables/ld/table1a.yaml".
+    var identity: String { "arXiv \(table.paper.arxiv) · Table \(table.id.table) · \(table.file)" }
+
+    var scaleLine: String {
+        let seeds = measured.seeds
+        let seedText = seeds.isEmpty ? "none yet" : seeds.map(String.init).joined(separator: ", ") + " (\(seeds.count))"
+        var line = "Scale: \(measured.scale) · seeds: \(seedText) · \(ConfidenceInterval.levelText(level)) Student-t confidence intervals, paired by seed"
+        if measured.isSmoke { line += " · smoke: no verdicts" }
+        return line
+    }
+
+    /// "key: value" pairs, sorted by key so that reports diff well.
+    var provenanceItems: [String] {
+        provenance.keys.sorted().map { "\($0): \(provenance[$0]!)" }
+    }
+
+    var evidence: [(verdict: ClaimVerdict, items: [EvidenceItem])] {
+        verdicts.map { claim in
+            (claim, claim.predicates.map { predicate in
+                if predicate.comparisons.count == 1 {
+                    let only = predicate.comparisons[0]
+                    return EvidenceItem(verdict: predicate.verdict, subject: only.comparison.description, detail: Self.detail(only))
+                }
+                return EvidenceItem(verdict: predicate.verdict, subject: predicate.predicate.predicate.yamlText,
+                                    detail: predicate.reason,
+                                    children: predicate.comparisons.map {
+                                        EvidenceItem(verdict: $0.verdict, subject: $0.comparison.description, detail: Self.detail($0))
+                                    })
+            })
+        }
+    }
+
+    /// The numbers when an interval decided; otherwise the numbers (if any) and why no interval decided.
+    static func detail(_ evidence: ComparisonEvidence) -> String {
+        if evidence.decidedByInterval, let numbers = evidence.numbers { return numbers }
+        if let numbers = evidence.numbers { return "\(numbers): \(evidence.reason)" }
+        return evidence.reason
+    }
+
+    /// The table file's own audit notes, the printed deltas that disagree with the printed
+    /// cells, and the claims that fail on the paper's own numbers.
+    var auditItems: [String] {
+        table.audit
+            + table.printedDeltaAudit().map { "Printed delta: \($0.description)" }
+            + table.claimsFailingOnPublishedValues().map { "Claim check: \($0.description)" }
+    }
+
+    var verdictTally: String {
+        verdicts.isEmpty ? "no claims" : Verdict.tally(verdicts.map(\.verdict))
+    }
+}

@@ -1,0 +1,97 @@
+/// Turns a cell's effective setting (table setting ⊕ column override ⊕ row changes) into the run
+/// that measures it at one scale and seed. Anything it cannot turn into a run it names as
+/// `NotImplemented`, so that the cell says why instead of showing a number.
+struct RunResolver {
+    let scale: ScaleProfile
+
+    /// The setting fields this resolver reads; any other top-level field is reported.
+    static let understoodFields: Set<String> = [
+        "dataset", "split", "schedule", "multiscale", "detector", "student", "teacher", "distillation",
+    ]
+
+    /// Fields of a `teacher:` map besides its backbone's.
+    static let teacherFields: Set<String> = ["detector", "schedule", "multiscale"]
+
+    /// The student trained under `setting`. A teacher is attached only when the setting has
+    /// distillation terms: a baseline row of a distillation table trains without one, although
+    /// the table's shared setting names the teacher.
+    func student(_ setting: SettingValue, seed: Int) -> Result<RunSpec, NotImplemented> {
+        do { return .success(try studentSpec(setting, seed: seed)) } catch { return .failure(error) }
+    }
+
+    /// The teacher as a cell of a `role: teacher` row: evaluated on the table's split.
+    func teacher(_ setting: SettingValue, seed: Int) -> Result<RunSpec, NotImplemented> {
+        do { return .success(try teacherSpec(setting, seed: seed, split: setting["split"]?.string)) } catch { return .failure(error) }
+    }
+
+    private func studentSpec(_ setting: SettingValue, seed: Int) throws(NotImplemented) -> RunSpec {
+        for key in (setting.map ?? [:]).keys.sorted() where !Self.understoodFields.contains(key) {
+            throw NotImplemented("setting field '\(key)': not understood by the planner")
+        }
+        let terms = try distillationTerms(setting["distillation"])
+        var teacher: RunSpec?
+        if !terms.isEmpty, setting["teacher"] != nil {
+            // Evaluated on the dataset's validation split whatever the student's table reports.
+            do { teacher = try teacherSpec(setting, seed: seed, split: nil) } catch { throw NotImplemented("teacher: " + error.reason) }
+        }
+        return try model(setting: setting, modelMap: setting["student"], context: "student",
+                         detector: setting["detector"], schedule: setting["schedule"],
+                         multiscale: setting["multiscale"], split: setting["split"]?.string, terms: terms,
+                         teacher: teacher, seed: seed)
+    }
+
+    /// The teacher the setting names, trained on its own without distillation. Fields it leaves
+    /// out come from the student's setting: the detector, the schedule (UniKD's teachers state
+    /// none) and multi-scale training; the dataset is always the student's.
+    ///
+    /// Seed policy: the teacher of a seed-s student is trained with seed s (one teacher per seed,
+    /// shared by every student of that seed). A seed is a replicate of the whole pipeline, so the
+    /// spread over seeds includes the teacher's own variance: the papers' claims are about
+    /// methods, not about one teacher checkpoint.
+    private func teacherSpec(_ setting: SettingValue, seed: Int, split: String?) throws(NotImplemented) -> RunSpec {
+        guard let map = setting["teacher"], map.map != nil else {
+            throw NotImplemented("the setting names no teacher")
+        }
+        return try model(setting: setting, modelMap: map, context: "teacher",
+                         detector: map["detector"] ?? setting["detector"],
+                         schedule: map["schedule"] ?? setting["schedule"],
+                         multiscale: map["multiscale"] ?? setting["multiscale"],
+                         split: split, terms: [], teacher: nil, seed: seed, ignoring: Self.teacherFields)
+    }
+
+    private func model(setting: SettingValue, modelMap: SettingValue?, context: String, detector: SettingValue?,
+                       schedule: SettingValue?, multiscale: SettingValue?, split: String?, terms: [SettingValue],
+                       teacher: RunSpec?, seed: Int, ignoring: Set<String> = []) throws(NotImplemented) -> RunSpec {
+        let datasetName = setting["dataset"]?.string
+        let dataset = try DatasetSpec.resolve(name: datasetName, split: split, scale: scale).get()
+        guard let detectorName = detector?.string else {
+            throw NotImplemented("\(context): no detector given")
+        }
+        let backbone = try BackboneConfig.resolve(modelMap, scale: scale, context: context, ignoring: ignoring).get()
+        let scheduleText: String?
+        switch schedule {
+        case nil: scheduleText = nil
+        case let .string(text)?: scheduleText = text
+        case let value?: throw NotImplemented("schedule '\(value)': not understood (expected 1x, 2x, 24e…)")
+        }
+        let resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
+        let multiscaleFlag: Bool
+        switch multiscale {
+        case nil: multiscaleFlag = ScaleCalibration.unstatedMultiscale
+        case let .bool(flag)?: multiscaleFlag = flag
+        case let value?: throw NotImplemented("multiscale '\(value)': expected true or false")
+        }
+        return RunSpec(scale: scale, dataset: dataset, detector: detectorName, backbone: backbone,
+                       schedule: resolvedSchedule, multiscale: multiscaleFlag, distillation: terms,
+                       teacher: teacher, seed: seed)
+    }
+
+    private func distillationTerms(_ value: SettingValue?) throws(NotImplemented) -> [SettingValue] {
+        guard let value else { return [] }
+        guard let items = value.list else { throw NotImplemented("distillation: expected a list of terms") }
+        for item in items where item["method"]?.string == nil {
+            throw NotImplemented("distillation term \(item): names no method")
+        }
+        return items
+    }
+}

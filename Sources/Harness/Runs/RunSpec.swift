@@ -1,0 +1,129 @@
+import Crypto
+import Foundation
+
+/// One training run, fully resolved: everything that decides what it computes, and nothing else
+/// (not where the data is mounted, not which commit ran it: those are recorded per attempt). Its
+/// id is the SHA-256 of its canonical JSON, so identical runs in different rows or tables are one
+/// run, and a change of any field (including `ScaleCalibration.revision`) is a new run.
+public struct RunSpec: Codable, Hashable, Sendable {
+    public var scale: ScaleProfile
+    /// `ScaleCalibration.revision` when the spec was resolved.
+    public var calibration: Int
+    public var dataset: DatasetSpec
+    /// As the tables name it: gfl, retinanet, faster_rcnn…
+    public var detector: String
+    public var backbone: BackboneConfig
+    public var schedule: ScheduleSpec
+    public var multiscale: Bool
+    /// The distillation terms exactly as the table writes them (`{method: ld, region: main,
+    /// temperature: 10}`), in canonical order: the terms of a loss sum commute, so the order a
+    /// row lists them in does not make a different run.
+    public var distillation: [SettingValue]
+    public var seed: Int
+    /// An array of at most one element: a struct cannot hold itself directly.
+    private var teacherStorage: [RunSpec]
+
+    public init(scale: ScaleProfile, dataset: DatasetSpec, detector: String, backbone: BackboneConfig,
+                schedule: ScheduleSpec, multiscale: Bool, distillation: [SettingValue], teacher: RunSpec?,
+                seed: Int, calibration: Int = ScaleCalibration.revision) {
+        self.scale = scale
+        self.calibration = calibration
+        self.dataset = dataset
+        self.detector = detector
+        self.backbone = backbone
+        self.schedule = schedule
+        self.multiscale = multiscale
+        self.distillation = RunSpec.canonicalOrder(distillation)
+        self.seed = seed
+        self.teacherStorage = teacher.map { [$0] } ?? []
+    }
+
+    /// The model whose predictions and features the distillation terms read; nil for runs without
+    /// distillation and for self-distillation (LGD, LabelEnc).
+    public var teacher: RunSpec? {
+        get { teacherStorage.first }
+        set { teacherStorage = newValue.map { [$0] } ?? [] }
+    }
+
+    /// The method names of the terms, in canonical order ("ld", "ld", "kd").
+    public var methods: [String] { distillation.compactMap { $0["method"]?.string } }
+
+    static func canonicalOrder(_ terms: [SettingValue]) -> [SettingValue] {
+        terms.map { $0.removingNulls() }.sorted { $0.json.canonicalText < $1.json.canonicalText }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scale, calibration, dataset, detector, backbone, schedule, multiscale, distillation, seed, teacher
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(scale: try container.decode(ScaleProfile.self, forKey: .scale),
+                  dataset: try container.decode(DatasetSpec.self, forKey: .dataset),
+                  detector: try container.decode(String.self, forKey: .detector),
+                  backbone: try container.decode(BackboneConfig.self, forKey: .backbone),
+                  schedule: try container.decode(ScheduleSpec.self, forKey: .schedule),
+                  multiscale: try container.decode(Bool.self, forKey: .multiscale),
+                  distillation: try container.decode([SettingValue].self, forKey: .distillation),
+                  teacher: try container.decodeIfPresent(RunSpec.self, forKey: .teacher),
+                  seed: try container.decode(Int.self, forKey: .seed),
+                  calibration: try container.decode(Int.self, forKey: .calibration))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scale, forKey: .scale)
+        try container.encode(calibration, forKey: .calibration)
+        try container.encode(dataset, forKey: .dataset)
+        try container.encode(detector, forKey: .detector)
+        try container.encode(backbone, forKey: .backbone)
+        try container.encode(schedule, forKey: .schedule)
+        try container.encode(multiscale, forKey: .multiscale)
+        try container.encode(distillation, forKey: .distillation)
+        try container.encode(seed, forKey: .seed)
+        try container.encodeIfPresent(teacher, forKey: .teacher)
+    }
+
+    /// The canonical JSON text (see `JSONValue`): what the id hashes and what the store keeps.
+    public var canonicalJSON: String {
+        // Encoding plain Codable structs of strings, numbers and bools cannot fail.
+        (try? JSONValue(encoding: self).canonicalText) ?? ""
+    }
+
+    /// SHA-256 (hex, 64 characters) of the canonical JSON.
+    public var id: String { RunSpec.id(ofCanonicalJSON: canonicalJSON) }
+
+    public static func id(ofCanonicalJSON text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Reads a spec back from its JSON (canonical or not).
+    public static func decode(json text: String) throws -> RunSpec {
+        try JSONDecoder().decode(RunSpec.self, from: Data(text.utf8))
+    }
+
+    /// "gfl resnet18 1x +ld/main+ld/vlr+kd/main ← gfl resnet101 2x, seed 1": for listings.
+    public var summary: String {
+        var text = model
+        if !distillation.isEmpty {
+            text += " +" + distillation.map { term in
+                let method = term["method"]?.string ?? "?"
+                return term["region"]?.string.map { method + "/" + $0 } ?? method
+            }.joined(separator: "+")
+        }
+        if let teacher { text += " ← " + teacher.model }
+        return text + ", seed \(seed)"
+    }
+
+    /// Detector, backbone, schedule, multi-scale and dataset: the model trained, without method.
+    var model: String {
+        let epochs = schedule.epochs % ScaleCalibration.epochsPerX == 0
+            ? "\(schedule.epochs / ScaleCalibration.epochsPerX)x" : "\(schedule.epochs)e"
+        var text = "\(dataset.name) \(detector) \(backbone.summary) \(epochs)"
+        if multiscale { text += " ms" }
+        return text
+    }
+}
+
+/// The first characters of an id, enough to tell runs apart in listings and messages.
+public func shortRunID(_ id: String) -> String { String(id.prefix(16)) }

@@ -1,0 +1,49 @@
+/// How long runs take: the profile's nominal seconds per iteration (scaled by the backbone's
+/// relative cost, plus the teacher's forward pass), corrected by measured throughput, the ratio
+/// of measured to nominal time over the runs completed so far at that scale.
+public struct RunTimeEstimate: Sendable {
+    private var measured = 0.0
+    private var nominal = 0.0
+
+    /// Starts from the completed attempts in the store (`RunStore.completedTimings`).
+    public init(history: [(spec: RunSpec, seconds: Double)] = []) {
+        for entry in history { record(entry.spec, seconds: entry.seconds) }
+    }
+
+    /// Measured over nominal time; 1 until something was measured.
+    public var speedFactor: Double { nominal > 0 && measured > 0 ? measured / nominal : 1 }
+
+    /// Whether the factor rests on measurements rather than the nominal guess alone.
+    public var isMeasured: Bool { nominal > 0 }
+
+    public mutating func record(_ spec: RunSpec, seconds: Double) {
+        guard seconds.isFinite, seconds > 0 else { return }
+        measured += seconds
+        nominal += Self.nominalSeconds(spec)
+    }
+
+    public func seconds(_ spec: RunSpec) -> Double { Self.nominalSeconds(spec) * speedFactor }
+
+    /// The calibration's guess for one run, before any measurement.
+    public static func nominalSeconds(_ spec: RunSpec) -> Double {
+        let numbers = ScaleCalibration.numbers(for: spec.scale)
+        var relative = spec.backbone.relativeCost
+        if let teacher = spec.teacher {
+            relative += teacher.backbone.relativeCost * ScaleCalibration.teacherForwardShare
+        }
+        return numbers.nominalSecondsPerIteration * relative * Double(spec.schedule.iterations)
+    }
+}
+
+/// "45s", "3m05s", "2h10m", "3.2d": durations for humans.
+public func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "?" }
+    let total = Int(seconds.rounded())
+    if total < 60 { return "\(total)s" }
+    if total < 3600 { return "\(total / 60)m" + twoDigits(total % 60) + "s" }
+    if total < 48 * 3600 { return "\(total / 3600)h" + twoDigits((total % 3600) / 60) + "m" }
+    let days = seconds / 86400
+    return String(Int(days)) + "." + String(Int((days - Double(Int(days))) * 10)) + "d"
+}
+
+private func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }

@@ -1,0 +1,158 @@
+/// Every number that turns a paper's setting into a run at a given scale, in one place.
+///
+/// The detector engineer calibrates these (small scale must leave the teacher clearly above the
+/// student with nothing saturated, in minutes per run on 2 cores). Change a number here and bump
+/// `revision`: the revision is part of every `RunSpec`, so runs recorded under the old numbers
+/// stay in the store but are no longer taken for the new ones. The README's "Scale profiles"
+/// section mirrors this file.
+public enum ScaleCalibration {
+    /// Part of every run's identity. Bump on any change below that alters what a run computes.
+    public static let revision = 1
+
+    /// The per-profile numbers.
+    public struct ProfileNumbers: Sendable {
+        /// Seeds per cell when `--seeds` is not given.
+        public var defaultSeeds: Int
+        /// Iterations of a 12-epoch ("1x") schedule on synthetic data; other schedules scale with
+        /// their epochs (2x = twice). Nil at full, where the dataset's epoch length decides.
+        public var iterationsPer1x: Int?
+        /// No schedule resolves to fewer iterations (a "4e" schedule at smoke would round to 0).
+        public var minimumIterations: Int
+        /// Images per iteration (the papers use 16 = 8 GPUs × 2 images).
+        public var batchSize: Int
+        /// Side of the square synthetic images; ignored at full (see `FullDataset.imageSize`).
+        public var imageSize: Int
+        /// Synthetic training and validation set sizes; ignored at full.
+        public var trainImages: Int
+        public var valImages: Int
+        /// Multiplies the paper's channel widths: narrow analogues keep each backbone's depth and
+        /// block type, so R-18 vs R-101 still differ the way they do in the papers.
+        public var resnetWidth: Double
+        public var mobileNetWidth: Double
+        /// The compact stem (one 3×3 stride-2 convolution) suits small synthetic images; the real
+        /// 7×7 + max-pool stem is used at full.
+        public var stem: BackboneConfig.Stem
+        /// Nominal seconds per training iteration of a ResNet-50-analogue student without a
+        /// teacher, for estimates before anything is measured (measured throughput replaces it).
+        public var nominalSecondsPerIteration: Double
+    }
+
+    public static func numbers(for profile: ScaleProfile) -> ProfileNumbers {
+        switch profile {
+        case .smoke: return smoke
+        case .small: return small
+        case .full: return full
+        }
+    }
+
+    static let smoke = ProfileNumbers(
+        defaultSeeds: 1, iterationsPer1x: 8, minimumIterations: 2, batchSize: 2, imageSize: 64,
+        trainImages: 16, valImages: 8, resnetWidth: 0.125, mobileNetWidth: 0.25, stem: .compact,
+        nominalSecondsPerIteration: 0.05)
+
+    static let small = ProfileNumbers(
+        defaultSeeds: 3, iterationsPer1x: 1200, minimumIterations: 50, batchSize: 8, imageSize: 128,
+        trainImages: 2000, valImages: 500, resnetWidth: 0.25, mobileNetWidth: 0.5, stem: .compact,
+        nominalSecondsPerIteration: 0.25)
+
+    /// Full: the paper's architecture at width 1 and its real schedule. The nominal time (batch 16
+    /// at 1333×800 on 2 CPU cores) is a rough guess until throughput is measured.
+    static let full = ProfileNumbers(
+        defaultSeeds: 1, iterationsPer1x: nil, minimumIterations: 1, batchSize: 16, imageSize: 800,
+        trainImages: 0, valImages: 0, resnetWidth: 1, mobileNetWidth: 1, stem: .imagenet,
+        nominalSecondsPerIteration: 40)
+
+    /// Epochs of one "x" of a schedule (mmdetection and Detectron2: 1x = 12 epochs ≈ 90k
+    /// iterations at batch 16 on COCO).
+    public static let epochsPerX = 12
+
+    /// A table that leaves the schedule unstated (lgd Table 10) trains 1x; one that leaves
+    /// multi-scale training unstated trains single-scale.
+    public static let unstatedSchedule = "1x"
+    public static let unstatedMultiscale = false
+
+    /// The synthetic scenes shared by every seed: the run's seed varies initialisation and batch
+    /// order, never the data, so that seeds pair across methods.
+    public static let syntheticDataSeed = 20_240_601
+
+    /// Table dataset → synthetic scene variant at smoke and small.
+    public static let syntheticVariants: [String: String] = [
+        "coco": "standard",      // many classes, objects of all sizes
+        "voc": "vocLike",        // 20 classes, fewer and larger objects
+        "crowdhuman": "crowded", // one class, heavy overlap (mMR)
+        "dota": "oriented",      // rotated boxes
+    ]
+
+    /// A real dataset at full scale: where it sits under `--data-root` and what must be there.
+    public struct FullDataset: Sendable {
+        /// Directory under the data root.
+        public var directory: String
+        /// Files (relative to `directory`) whose absence means the dataset is not there.
+        public var requiredFiles: [String]
+        /// Training iterations per epoch at batch 16 (training images / 16).
+        public var iterationsPerEpoch: Int
+        /// mmdetection's VOC configs repeat the dataset 3 times per epoch (RepeatDataset).
+        public var repeats: Int
+        /// Shorter image side the paper resizes to.
+        public var imageSize: Int
+        /// The split evaluated when a table states none, and by a teacher trained only to be
+        /// distilled from (its own score does not matter to its students, so one teacher serves
+        /// tables evaluated on different splits).
+        public var validationSplit: String
+    }
+
+    public static let fullDatasets: [String: FullDataset] = [
+        "coco": FullDataset(directory: "coco",
+                            requiredFiles: ["annotations/instances_train2017.json", "annotations/instances_val2017.json"],
+                            iterationsPerEpoch: 7330, repeats: 1, imageSize: 800, validationSplit: "val2017"),  // 117k train2017 images
+        "voc": FullDataset(directory: "VOCdevkit", requiredFiles: ["VOC2007", "VOC2012"],
+                           iterationsPerEpoch: 1035, repeats: 3, imageSize: 600, validationSplit: "test2007"),  // 16.5k 07+12 trainval
+        "crowdhuman": FullDataset(directory: "crowdhuman",
+                                  requiredFiles: ["annotation_train.odgt", "annotation_val.odgt"],
+                                  iterationsPerEpoch: 938, repeats: 1, imageSize: 800, validationSplit: "val"),  // 15k train
+        "dota": FullDataset(directory: "dota", requiredFiles: ["trainval", "val"],
+                            iterationsPerEpoch: 1315, repeats: 1, imageSize: 1024, validationSplit: "val"),  // ~21k 1024² patches
+    ]
+
+    /// Evaluation splits as tables print them → the split read at full. `nil`: cannot be
+    /// evaluated locally (test-dev annotations are private to the evaluation server).
+    public static let splits: [String: String?] = [
+        "val2017": "val2017", "minival": "val2017",  // COCO minival (2014) = the val2017 images
+        "test2007": "test2007", "VOC2007 test": "test2007",
+        "val": "val", "test-dev2019": nil, "test-dev": nil,
+    ]
+
+    /// A backbone as the tables name it: the real architecture (used at full) and the analogue
+    /// trained at smoke and small, with its cost relative to ResNet-50 for time estimates
+    /// (≈ half neck+head, half backbone FLOPs).
+    public struct BackboneEntry: Sendable {
+        public var full: BackboneConfig.Architecture
+        public var analogue: BackboneConfig.Architecture
+        public var relativeCost: Double
+    }
+
+    /// Unknown names (swin_t, convnext_t, uniformer_s, eva, res2net101…) have no analogue and
+    /// resolve to "not implemented"; add an entry here once the architecture exists.
+    public static let backbones: [String: BackboneEntry] = [
+        "resnet18": .init(full: .resnet(18), analogue: .resnet(18), relativeCost: 0.72),
+        "resnet34": .init(full: .resnet(34), analogue: .resnet(34), relativeCost: 0.94),
+        "resnet50": .init(full: .resnet(50), analogue: .resnet(50), relativeCost: 1.0),
+        "resnet101": .init(full: .resnet(101), analogue: .resnet(101), relativeCost: 1.45),
+        "resnet152": .init(full: .resnet(152), analogue: .resnet(152), relativeCost: 1.9),
+        // ResNeXt needs grouped convolutions at full. The analogue is a wider ResNet-101 of
+        // similar relative capacity: X-101-64x4d has ~1.9x R-101's parameters, 32x4d about the
+        // same parameters but ~1.5 AP more.
+        "resnext101": .init(full: .resnext(101, groups: 64, groupWidth: 4),
+                            analogue: .resnet(101, width: 1.5), relativeCost: 2.4),
+        "resnext101_32x4d": .init(full: .resnext(101, groups: 32, groupWidth: 4),
+                                  analogue: .resnet(101, width: 1.25), relativeCost: 1.5),
+        "mobilenet_v2": .init(full: .mobileNetV2, analogue: .mobileNetV2, relativeCost: 0.54),
+    ]
+
+    /// `resnet101_dcn` = `resnet101` with `dcn: true` (deformable convolutions in stages 3–5).
+    public static let deformableSuffix = "_dcn"
+
+    /// Fraction of a training step that a frozen teacher's forward pass adds, per unit of the
+    /// teacher's relative cost (a forward pass is about a third of forward + backward).
+    public static let teacherForwardShare = 0.35
+}

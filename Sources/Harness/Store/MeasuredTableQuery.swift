@@ -1,0 +1,70 @@
+/// Fills the hand-off to the analysis layer: for each planned table, each cell's status and its
+/// measured value per seed, read from the store's winning attempts. A cell whose run the executor
+/// cannot run is "not implemented" even if an old attempt left a number: no number is shown for
+/// something the current code cannot produce.
+extension RunStore {
+    /// One table at one scale, planned with `seeds` (default: the profile's) and read from the
+    /// store without running anything.
+    public func measuredTable(_ table: TableSpec, scale: ScaleProfile, seeds: Int? = nil,
+                              executor: any RunExecutor) throws -> MeasuredTable {
+        let plan = Planner.plan([table], scale: scale, seeds: seeds ?? scale.defaultSeeds)
+        return try measuredTables(plan, support: SupportCheck(executor: executor))[0]
+    }
+
+    public func measuredTables(_ plan: Plan, support: SupportCheck) throws -> [MeasuredTable] {
+        let states = try self.states(plan.runs.map(\.id))
+        return plan.tables.map { tablePlan in
+            var cells: [CellReference: MeasuredCell] = [:]
+            for (reference, cellPlan) in tablePlan.cells {
+                cells[reference] = Self.cell(cellPlan, plan: plan, states: states, support: support)
+            }
+            return MeasuredTable(table: tablePlan.table, scale: plan.scale.rawValue, cells: cells)
+        }
+    }
+
+    static func cell(_ cellPlan: CellPlan, plan: Plan, states: [String: RunState], support: SupportCheck) -> MeasuredCell {
+        switch cellPlan {
+        case .notMeasured:
+            return MeasuredCell(status: .notMeasured)
+        case let .notImplemented(reason):
+            return MeasuredCell(status: .notImplemented(reason: reason))
+        case let .runs(metric, seeds):
+            var samples: [Int: Double] = [:]
+            var failures: [String] = []
+            var missingMetric = 0
+            for (seed, id) in seeds.sorted(by: { $0.key < $1.key }) {
+                guard let run = plan.run(id) else { continue }
+                if case let .notImplemented(reason) = support.support(run.spec) {
+                    return MeasuredCell(status: .notImplemented(reason: reason))
+                }
+                let state = states[id] ?? .empty
+                if state.completed != nil {
+                    if let value = state.metrics[metric] { samples[seed] = value } else { missingMetric += 1 }
+                } else if let failure = failureReason(of: run, states: states, plan: plan) {
+                    failures.append("seed \(seed): \(failure)")
+                }
+            }
+            if samples.count == seeds.count { return MeasuredCell(status: .measured, samples: samples) }
+            if samples.isEmpty, missingMetric > 0, failures.isEmpty {
+                return MeasuredCell(status: .notImplemented(reason: "metric \(metric): not reported by the trainer"))
+            }
+            if !failures.isEmpty {
+                return MeasuredCell(status: .failed(reason: failures.joined(separator: "; ")), samples: samples)
+            }
+            return MeasuredCell(status: samples.isEmpty ? .notRun : .partial, samples: samples)
+        }
+    }
+
+    /// Why `run` has no result: its own latest attempt failed, or its teacher's did.
+    static func failureReason(of run: PlannedRun, states: [String: RunState], plan: Plan) -> String? {
+        let state = states[run.id] ?? .empty
+        if state.completed == nil, let latest = state.latest, latest.status == .failed {
+            return "run \(shortRunID(run.id)) failed: \(latest.reason ?? "no reason recorded")"
+        }
+        if let teacherID = run.teacherID, let teacher = plan.run(teacherID), (states[teacherID] ?? .empty).completed == nil,
+           let reason = failureReason(of: teacher, states: states, plan: plan) {
+            return "teacher " + reason
+        }
+        return nil
+    }
+}

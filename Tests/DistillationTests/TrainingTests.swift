@@ -1,0 +1,69 @@
+import Data
+import Detection
+import Foundation
+import NN
+import Testing
+@testable import Distillation
+import Tensor
+
+@Suite("Training loop") struct TrainingTests {
+    @Test func epochSamplerCoversEachEpochOnceAndIsPure() {
+        let sampler = EpochSampler(count: 10, batchSize: 4, seed: 7)
+        // Iterations 0–4 cover 20 positions = two epochs of 10.
+        let positions = (0..<5).flatMap { sampler.batch($0).indices }
+        #expect(Set(positions[0..<10]) == Set(0..<10))
+        #expect(Set(positions[10..<20]) == Set(0..<10))
+        #expect(positions[0..<10] != positions[10..<20])          // reshuffled per epoch
+        #expect(sampler.batch(3).indices == sampler.batch(3).indices)
+        #expect(sampler.batch(3).flips == sampler.batch(3).flips)
+        #expect(EpochSampler(count: 10, batchSize: 4, seed: 8).batch(0).indices != sampler.batch(0).indices)
+    }
+
+    static func tinyRun(seed: UInt64, iterations: Int) -> DetectionRun {
+        var scenes = SyntheticSceneConfig()
+        scenes.imageWidth = 64; scenes.imageHeight = 64; scenes.trainCount = 8; scenes.valCount = 4
+        let (train, val) = SyntheticScenes.splits(scenes)
+        var detector = DenseDetectorConfig(kind: .gfl, numClasses: train.numClasses,
+                                           backbone: .resnet(.init(depth: 18, widthMultiplier: 0.125, stem: .compact)))
+        detector.fpnChannels = 16; detector.headChannels = 16; detector.stackedConvs = 1; detector.regMax = 8
+        var training = TrainingConfig(iterations: iterations, batchSize: 2, learningRate: 0.005)
+        training.warmupIterations = 2
+        training.checkpointEvery = 3
+        var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: seed)
+        run.evaluation.areaRanges = val.areaRanges
+        return run
+    }
+
+    /// A run interrupted after iteration 4 and resumed ends with the parameters and
+    /// metrics of an uninterrupted run, bit for bit.
+    @Test func resumedRunMatchesUninterrupted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let full = try Self.tinyRun(seed: 1, iterations: 6).execute(checkpoint: dir.appendingPathComponent("full.ckpt"))
+
+        // The interrupted run stops after iteration 4 (checkpoint there); a fresh process resumes.
+        let partial = dir.appendingPathComponent("partial.ckpt")
+        var iterations = 0
+        #expect(throws: TrainingError.self) {
+            _ = try Self.tinyRun(seed: 1, iterations: 6).execute(checkpoint: partial, progress: { iterations = $0.iteration },
+                                                                 shouldStop: { iterations == 4 })
+        }
+        #expect(try Checkpoint.read(from: partial).iteration == 4)
+        let resumed = try Self.tinyRun(seed: 1, iterations: 6).execute(checkpoint: dir.appendingPathComponent("resumed.ckpt"),
+                                                                        resume: partial)
+        let a = try Checkpoint.read(from: full.checkpoint), b = try Checkpoint.read(from: resumed.checkpoint)
+        #expect(a.iteration == 6 && b.iteration == 6)
+        for key in a.tensors.keys { #expect(a.tensors[key]!.data == b.tensors[key]?.data, "\(key)") }
+        #expect(full.evaluation.stats == resumed.evaluation.stats)
+    }
+
+    @Test func divergenceStopsWithAClearError() throws {
+        var run = Self.tinyRun(seed: 2, iterations: 4)
+        run.training.learningRate = 1e9
+        run.training.gradientClip = nil
+        run.training.warmupIterations = 0
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("diverge-\(UUID().uuidString).ckpt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(throws: TrainingError.self) { _ = try run.execute(checkpoint: url) }
+    }
+}
