@@ -19,6 +19,7 @@ struct DetectorRunBenchmark {
     var convs = 2
     var learningRate = 0.01
     var seed: UInt64 = 0
+    var stem = ResNet.Stem.compact
 
     init(arguments: [String]) {
         func value(_ name: String) -> String? {
@@ -36,6 +37,7 @@ struct DetectorRunBenchmark {
         if let v = value("--convs").flatMap(Int.init) { convs = v }
         if let v = value("--lr").flatMap(Double.init) { learningRate = v }
         if let v = value("--seed").flatMap(UInt64.init) { seed = v }
+        if value("--stem") == "imagenet" { stem = .imagenet }
     }
 
     func run() throws {
@@ -44,7 +46,7 @@ struct DetectorRunBenchmark {
         scenes.valCount = valImages
         let (train, val) = SyntheticScenes.splits(scenes)
         var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses,
-                                           backbone: .resnet(.init(depth: depth, widthMultiplier: width, stem: .compact)))
+                                           backbone: .resnet(.init(depth: depth, widthMultiplier: width, stem: stem)))
         detector.fpnChannels = channels; detector.headChannels = channels; detector.stackedConvs = convs
         detector.fcosRangeScale = 128.0 / 800
         var training = TrainingConfig(iterations: iterations, batchSize: batch, learningRate: learningRate)

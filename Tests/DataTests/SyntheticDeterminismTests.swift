@@ -46,6 +46,31 @@ import Tensor
         }
     }
 
+    /// Fingerprints of three images, bits and all. A failure on an unchanged generator means this
+    /// machine generates different data (the generator must not depend on the machine); after an
+    /// intended change to the generator, update the values (and expect different published runs).
+    @Test func imagesMatchTheirRecordedFingerprints() throws {
+        let fingerprints = try [0, 1, 4999].map { try fingerprint(scenes.sample($0)) }
+        print("synthetic fingerprints: \(fingerprints.map { String($0, radix: 16) })")
+        #expect(fingerprints == SyntheticDeterminismTests.recordedFingerprints)
+    }
+
+    static let recordedFingerprints: [UInt64] = [0xC167_9B18_696C_C740, 0x7A0B_069D_70AB_09D8, 0x2AD1_81BB_6F90_ABED]
+
+    /// FNV-1a over the pixels' and boxes' bit patterns and the labels.
+    private func fingerprint(_ sample: DetectionSample) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ value: UInt32) {
+            hash = (hash ^ UInt64(value)) &* 0x0000_0100_0000_01B3
+        }
+        sample.pixels.forEach { mix($0.bitPattern) }
+        for object in sample.objects {
+            [object.box.x1, object.box.y1, object.box.x2, object.box.y2, object.area].forEach { mix($0.bitPattern) }
+            mix(UInt32(object.label))
+        }
+        return hash
+    }
+
     /// The transcendental functions the generator uses instead of libm's.
     @Test func deterministicMathAgreesWithLibm() {
         for x in stride(from: -20.0, through: 20.0, by: 0.37) {

@@ -8,15 +8,16 @@ import Tensor
 
 @Suite("Training loop") struct TrainingTests {
     @Test func epochSamplerCoversEachEpochOnceAndIsPure() {
-        let sampler = EpochSampler(count: 10, batchSize: 4, seed: 7)
-        // Iterations 0–4 cover 20 positions = two epochs of 10.
-        let positions = (0..<5).flatMap { sampler.batch($0).indices }
-        #expect(Set(positions[0..<10]) == Set(0..<10))
-        #expect(Set(positions[10..<20]) == Set(0..<10))
-        #expect(positions[0..<10] != positions[10..<20])          // reshuffled per epoch
-        #expect(sampler.batch(3).indices == sampler.batch(3).indices)
-        #expect(sampler.batch(3).flips == sampler.batch(3).flips)
-        #expect(EpochSampler(count: 10, batchSize: 4, seed: 8).batch(0).indices != sampler.batch(0).indices)
+        let sampler = EpochSampler(count: 12, batchSize: 4, seed: 7)
+        // Iterations 0–5 cover two epochs of 3 batches.
+        let positions = (0..<6).flatMap { sampler.indices($0) }
+        #expect(Set(positions[0..<12]) == Set(0..<12) && positions.count == 24)
+        #expect(Set(positions[12..<24]) == Set(0..<12))
+        #expect(positions[0..<12] != positions[12..<24])          // reshuffled per epoch
+        #expect(sampler.indices(4) == sampler.indices(4))
+        var a = sampler.augmentationRNG(4), b = sampler.augmentationRNG(4)
+        #expect(a.next() == b.next())
+        #expect(EpochSampler(count: 12, batchSize: 4, seed: 8).indices(0) != sampler.indices(0))
     }
 
     static func tinyRun(seed: UInt64, iterations: Int) -> DetectionRun {

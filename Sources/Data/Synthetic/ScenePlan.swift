@@ -129,8 +129,12 @@ extension PlannedObject {
         let period = rng.uniform(in: config.texturePeriod)
         pattern = TexturePattern(texture: kind.texture, period: period, phaseU: rng.uniform() * period,
                                  phaseV: rng.uniform() * period, salt: rng.next())
-        blurSigma = rng.chance(config.blurFraction) ? min(rng.uniform(in: config.blurSigma), 0.25 * side) : 0
         contrastKept = rng.chance(config.lowContrastFraction) ? rng.uniform(in: config.lowContrast) : 1
+        // Soft edges on objects of normal contrast only, and no wider than the object is thin: a
+        // blurred low-contrast or thin object is not ambiguous but invisible, i.e. label noise.
+        let thickness = 2 * min(geometry.a, geometry.b)
+        blurSigma = contrastKept == 1 && rng.chance(config.blurFraction)
+            ? min(rng.uniform(in: config.blurSigma), 0.25 * side, 0.4 * thickness) : 0
         centerX = 0
         centerY = 0
     }

@@ -50,9 +50,12 @@ public struct SyntheticSceneConfig: Equatable, Sendable, Codable {
     public var elongation: ClosedRange<Float> = 3...6
     /// Rotation angles are uniform in [-maxRotation, maxRotation] radians.
     public var maxRotation: Float = .pi
-    /// Probability that an object gets a soft edge: a Gaussian blur of its own layer.
+    /// Probability that an object of normal contrast gets a soft edge: a Gaussian blur of its own
+    /// layer (low-contrast objects stay sharp, so about blurFraction × (1 − lowContrastFraction)
+    /// of all objects are soft).
     public var blurFraction: Float = 0.4
-    /// Blur σ in pixels (uniform), capped at a quarter of the object's size √(w·h).
+    /// Blur σ in pixels (uniform), capped at a quarter of the object's size √(w·h) and at 0.4 of
+    /// its thickness.
     public var blurSigma: ClosedRange<Float> = 1.5...4
     /// Probability that an object's colours are pulled towards the background behind it...
     public var lowContrastFraction: Float = 0.2

@@ -42,11 +42,11 @@ struct TexturePattern {
         case (.checks, .blend): target.paint(Checks(inverse: inverse, period: period, phaseU: phaseU, phaseV: phaseV), blend: true)
         case (.noise, _):
             // The lattice values the rectangle can reach, hashed once instead of four times a pixel.
-            var table = Blotches(inverse: inverse, phaseU: phaseU, phaseV: phaseV, salt: salt, target: target)
+            let table = LatticeTable(target, inverse: inverse, phaseU: phaseU, phaseV: phaseV, salt: salt)
             table.values.withUnsafeBufferPointer { values in
                 guard let base = values.baseAddress else { return }
-                table.base = base
-                target.paint(table, blend: mode == .blend)
+                target.paint(Blotches(inverse: inverse, phaseU: phaseU, phaseV: phaseV, table: table, values: base),
+                             blend: mode == .blend)
             }
         }
     }
@@ -80,45 +80,51 @@ private struct Checks: PatternFunction {
     }
 }
 
-/// Value noise at the period, thresholded steeply into blotches: `ValueNoise` with the lattice
-/// values the rectangle reaches looked up from a table.
-private struct Blotches: PatternFunction {
-    let inverse: Float, phaseU: Float, phaseV: Float
-    /// Lattice columns i0..<i0+columns and rows j0..<j0+rows, row-major.
+/// `ValueNoise.lattice` over the lattice points a paint rectangle reaches: columns i0..<i0+columns
+/// and rows j0..<j0+rows, row-major.
+private struct LatticeTable {
     let i0: Int, j0: Int, columns: Int
-    var values: [Float]
-    var base: UnsafePointer<Float>?
+    let values: [Float]
 
-    init(inverse: Float, phaseU: Float, phaseV: Float, salt: UInt64, target: PaintTarget) {
-        (self.inverse, self.phaseU, self.phaseV) = (inverse, phaseU, phaseV)
+    init(_ target: PaintTarget, inverse: Float, phaseU: Float, phaseV: Float, salt: UInt64) {
         // Lattice coordinates of the rectangle's corners in the pattern frame bound every pixel's.
         var lowU = Float.infinity, highU = -Float.infinity, lowV = Float.infinity, highV = -Float.infinity
         for (x, y) in [(0, 0), (target.width, 0), (0, target.height), (target.width, target.height)] {
             let px = Float(target.left + x) - target.centerX, py = Float(target.top + y) - target.centerY
-            let u = (target.cos * px + target.sin * py + phaseU) * inverse, v = (target.cos * py - target.sin * px + phaseV) * inverse
+            let u = (target.cos * px + target.sin * py + phaseU) * inverse
+            let v = (target.cos * py - target.sin * px + phaseV) * inverse
             (lowU, highU, lowV, highV) = (min(lowU, u), max(highU, u), min(lowV, v), max(highV, v))
         }
         i0 = Int(lowU.rounded(.down)) - 1
         j0 = Int(lowV.rounded(.down)) - 1
-        columns = Int(highU.rounded(.down)) + 3 - i0
-        let rows = Int(highV.rounded(.down)) + 3 - j0
+        let columns = Int(highU.rounded(.down)) + 3 - i0, rows = Int(highV.rounded(.down)) + 3 - j0
         var values = [Float](repeating: 0, count: columns * rows)
         for j in 0..<rows {
             for i in 0..<columns { values[j * columns + i] = ValueNoise.lattice(i0 + i, j0 + j, salt) }
         }
+        self.columns = columns
         self.values = values
     }
+}
+
+/// Value noise at the period, thresholded steeply into blotches.
+private struct Blotches: PatternFunction {
+    let inverse: Float, phaseU: Float, phaseV: Float
+    let table: LatticeTable
+    /// `table.values`, pinned by the caller for the duration of the paint.
+    let values: UnsafePointer<Float>
 
     @inline(__always) func value(_ u: Float, _ v: Float) -> Float {
-        guard let base else { return 0 }
         let x = (u + phaseU) * inverse, y = (v + phaseV) * inverse
         var ix = Int(x), iy = Int(y)
         if Float(ix) > x { ix -= 1 }
         if Float(iy) > y { iy -= 1 }
+        // Smoothstep weights hide the lattice's grid lines.
         var tx = x - Float(ix), ty = y - Float(iy)
         tx = tx * tx * (3 - 2 * tx)
         ty = ty * ty * (3 - 2 * ty)
-        let p = base + ((iy - j0) * columns + (ix - i0))
+        let columns = table.columns
+        let p = values + ((iy - table.j0) * columns + (ix - table.i0))
         let top = p[0] + (p[1] - p[0]) * tx, bottom = p[columns] + (p[columns + 1] - p[columns]) * tx
         return clamp01((top + (bottom - top) * ty - 0.5) * 4 + 0.5)
     }

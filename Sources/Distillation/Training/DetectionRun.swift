@@ -36,11 +36,12 @@ public struct DetectionRun {
         let model = DenseDetector(detector, rng: &rng)
         let trainer = DetectorTrainer(detector: model, config: training, terms: terms)
         let start = try resume.map { try trainer.resume(from: $0) } ?? 0
-        var sampler = EpochSampler(count: train.count, batchSize: training.batchSize, seed: seed)
-        sampler.flipProbability = training.horizontalFlip ? 0.5 : 0
+        let sampler = EpochSampler(count: train.count, batchSize: training.batchSize, seed: seed)
+        let loader = BatchLoader(dataset: train, transform: trainingTransform)
         let began = Date()
         try trainer.train(from: start, checkpoint: checkpoint, batch: { it in
-            try makeBatch(sampler.batch(it))
+            var rng = sampler.augmentationRNG(it)
+            return TrainingBatch(try loader.batch(sampler.indices(it), rng: &rng))
         }, progress: progress, shouldStop: shouldStop)
         let trained = Date()
         let result = try evaluation.evaluate(model, on: val)
@@ -48,16 +49,15 @@ public struct DetectionRun {
                        evaluationSeconds: Date().timeIntervalSince(trained))
     }
 
-    func makeBatch(_ pick: (indices: [Int], flips: [Bool])) throws -> TrainingBatch {
-        let samples = try pick.indices.map { try train.sample($0) }
-        let truth = zip(samples, pick.flips).map { sample, flip in
-            let kept = sample.objects.filter { !$0.isCrowd }
-            func place(_ b: Box) -> Box {
-                flip ? Box(x1: Float(sample.width) - b.x2, y1: b.y1, x2: Float(sample.width) - b.x1, y2: b.y2) : b
-            }
-            return GroundTruth(boxes: kept.map { place($0.box) }, labels: kept.map(\.label),
-                               ignored: sample.objects.filter(\.isCrowd).map { place($0.box) })
+    /// mmdet's training pipeline: resize (one of the multi-scale sizes, if any), random flip,
+    /// normalise, pad; the evaluation transform is the same without randomness.
+    var trainingTransform: DetectionTransform {
+        var t = evaluation.transform
+        t.flipProbability = training.horizontalFlip ? 0.5 : 0
+        if !training.multiScaleSizes.isEmpty {
+            // Shorter sides to choose from, with mmdet's 1333:800 bound on the longer side.
+            t.scales = training.multiScaleSizes.map { ImageScale($0 * 1333 / 800, $0) }
         }
-        return TrainingBatch(images: evaluation.normalization.batch(samples, flips: pick.flips), truth: truth)
+        return t
     }
 }

@@ -1,3 +1,4 @@
+import Data
 import Detection
 import Foundation
 import NN
@@ -8,6 +9,15 @@ public struct TrainingBatch {
     public var images: Tensor
     public var truth: [GroundTruth]
     public init(images: Tensor, truth: [GroundTruth]) { self.images = images; self.truth = truth }
+
+    /// From a data batch: crowd regions become ignore regions.
+    public init(_ batch: Batch) {
+        images = batch.images
+        truth = batch.objects.map { objects in
+            let kept = objects.filter { !$0.isCrowd }
+            return GroundTruth(boxes: kept.map(\.box), labels: kept.map(\.label), ignored: objects.filter(\.isCrowd).map(\.box))
+        }
+    }
 }
 
 /// Extra loss terms added to the detector's own (distillation methods implement this).

@@ -93,7 +93,9 @@ public struct DetectorRunExecutor: RunExecutor {
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
                                       learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
         training.warmupIterations = Swift.min(500, iterations / 10)
-        training.multiScaleSizes = []
+        // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
+        training.multiScaleSizes = spec.multiscale
+            ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
         // From-scratch training on small synthetic data occasionally spikes early; a loose clip
         // (mmdet's value for several one-stage configs) keeps runs from diverging.
         training.gradientClip = 35
