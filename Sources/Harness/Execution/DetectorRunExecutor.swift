@@ -24,7 +24,9 @@ public struct DetectorRunExecutor: RunExecutor {
         switch spec.backbone.family {
         case .resnet where !spec.backbone.deformable && [18, 34, 50, 101, 152].contains(spec.backbone.depth ?? 0): break
         case .mobileNetV2: break
-        default: return .notImplemented("backbone \(spec.backbone.name): not implemented yet")
+        default:
+            let what = spec.backbone.deformable ? "\(spec.backbone.name) with deformable convolutions" : spec.backbone.name
+            return .notImplemented("backbone \(what): not implemented yet")
         }
         guard let variant = spec.dataset.synthetic else {
             return .notImplemented("dataset \(spec.dataset.name) at full scale: the real-data training path is not implemented yet")
