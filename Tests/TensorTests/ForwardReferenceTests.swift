@@ -148,3 +148,36 @@ import GradientChecking
         #expect(Tensor(zeros: [0, 3]).sum().item == 0)
     }
 }
+
+/// Larger maps and batches than the cases above (the batched im2col layout with several images
+/// of hundreds of columns each).
+@Suite("Convolution on large maps") struct LargeMapConvolutionTests {
+    @Test func largeMapMatchesNaiveConvolution() {
+        let x = randomInput([2, 3, 16, 17], seed: 40), w = randomInput([4, 3, 3, 3], seed: 41), b = randomInput([4], seed: 42)
+        let y = x.conv2d(weight: w, bias: b, options: Conv2dOptions(stride: 1, padding: 1))
+        // Every output equals the naive double-precision convolution.
+        var worst = 0.0
+        for n in 0..<2 { for co in 0..<4 { for oy in 0..<16 { for ox in 0..<17 {
+            var acc = Double(b.data[co])
+            for ci in 0..<3 { for i in 0..<3 { for j in 0..<3 {
+                let iy = oy - 1 + i, ix = ox - 1 + j
+                guard iy >= 0 && iy < 16 && ix >= 0 && ix < 17 else { continue }
+                acc += Double(x.data[((n * 3 + ci) * 16 + iy) * 17 + ix]) * Double(w.data[((co * 3 + ci) * 3 + i) * 3 + j])
+            } } }
+            worst = Swift.max(worst, Swift.abs(acc - Double(y.data[((n * 4 + co) * 16 + oy) * 17 + ox])))
+        } } } }
+        #expect(worst < 1e-4)
+    }
+
+    @Test(arguments: [
+        Conv2dOptions(stride: 1, padding: 1),                 // adjoint-convolution backward
+        Conv2dOptions(stride: (1, 1), padding: (0, 0)),       // pointwise
+        Conv2dOptions(stride: 1, padding: 1, groups: 2),      // grouped: col2im backward
+    ])
+    func gradients(_ o: Conv2dOptions) {
+        let k = o.padding.0 == 0 ? 1 : 3
+        let x = randomInput([2, 2, 16, 16], seed: 43), w = randomInput([2, 2 / o.groups, k, k], seed: 44)
+        let bias = randomInput([2], seed: 45)
+        expectGradientsMatch([x, w, bias]) { $0[0].conv2d(weight: $0[1], bias: $0[2], options: o) }
+    }
+}
