@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// The one entry point to sgemm, row-major: C = alpha·op(A)·op(B) + beta·C, where A is M×K (K×M
 /// when transposed), B is K×N (N×K when transposed) and C is M×N.
@@ -36,8 +37,6 @@ func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
         call(m, n, a, b, c)
     }
 }
-
-import Dispatch
 
 /// What the BLAS is running with; every run records it (results differ bit-for-bit between
 /// core types).

@@ -33,8 +33,7 @@ struct BroadcastWalk {
         var d = out
         var s = operands.map { broadcastStrides($0, to: out) }
         // Drop size-1 dimensions, then merge neighbours whose strides are contiguous for all operands.
-        var keep = d.indices.filter { d[$0] != 1 }
-        if keep.isEmpty { keep = [] }
+        let keep = d.indices.filter { d[$0] != 1 }
         d = keep.map { d[$0] }
         s = s.map { st in keep.map { st[$0] } }
         var i = d.count - 2

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 /// Every random draw in the project comes from one of these, passed explicitly.
 public struct RNG: Codable, Equatable, Sendable {
@@ -48,7 +50,7 @@ public struct RNG: Codable, Equatable, Sendable {
     /// Standard normal draw (Box–Muller).
     public mutating func normal() -> Float {
         let u1 = max(uniformDouble(), 1e-300), u2 = uniformDouble()
-        return Float((-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2))
+        return Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2))
     }
 
     /// Fisher–Yates shuffle.
@@ -59,7 +61,3 @@ public struct RNG: Codable, Equatable, Sendable {
         }
     }
 }
-
-import Foundation
-@inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
-@inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

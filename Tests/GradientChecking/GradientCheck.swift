@@ -10,7 +10,6 @@ public func expectGradientsMatch(_ inputs: [Tensor], step: Float = 1e-2, toleran
                           sourceLocation: SourceLocation = #_sourceLocation,
                           _ f: ([Tensor]) -> Tensor) {
     for x in inputs { x.requiresGrad = true; x.grad = nil }
-    // (Leaf data is mutated in place below through `assign`, keeping the graph out of it.)
     var rng = RNG(seed: 99)
     let probe = f(inputs)
     let weights = (0..<probe.count).map { _ in Double(rng.uniform() * 2 - 1) }

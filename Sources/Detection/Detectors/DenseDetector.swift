@@ -76,8 +76,7 @@ public final class DenseDetector: Module {
             let strides = a.layout.levelIndices.map { Float(self.strides[$0]) }
             return Priors(layout: a.layout, anchors: a.boxes, centers: a.centers, strides: strides, points: nil)
         }
-        // FCOS points at (x·s + s/2) (mmdet's offset 0.5): generated with offset 0, shifted here
-        // so that the same generator serves both conventions explicitly.
+        // FCOS points sit at cell centres (x·s + s/2, mmdet's offset 0.5); anchors at corners.
         let p = PointGenerator(strides: strides, offset: 0.5).gridPriors(featureSizes: sizes)
         let strides = p.strides
         return Priors(layout: p.layout, anchors: p.points.map { Box(x1: $0.x, y1: $0.y, x2: $0.x, y2: $0.y) },

@@ -54,11 +54,12 @@ extension DenseDetector {
             let n1 = config.regMax + 1
             var sideTargets = [Float](), sideWeights = [Float]()
             for (j, i) in local.enumerated() {
+                // Distances in stride units, clamped to [0, n − 0.1] (mmdet's bbox2distance).
                 let s = out.priors.strides[i], c = out.priors.centers[i], g = t.positiveBoxes[j]
-                for d in [c.x - g.x1, c.y - g.y1, g.x2 - c.x, g.y2 - c.y] {
-                    sideTargets.append(Swift.min(Swift.max(d / s, 0), Float(config.regMax) - 0.1))
-                    sideWeights.append(weights[j])
-                }
+                let d = DistanceCoder().encode(point: Point(x: c.x / s, y: c.y / s), gt: g.scaled(x: 1 / s, y: 1 / s),
+                                               maxDistance: Float(config.regMax), eps: 0.1)
+                sideTargets += [d.left, d.top, d.right, d.bottom]
+                sideWeights += [Float](repeating: weights[j], count: 4)
             }
             losses["loss_dfl"] = posReg.reshaped([-1, n1]).distributionFocalLoss(targets: sideTargets, weights: sideWeights)
                 * (0.25 / (4 * w))

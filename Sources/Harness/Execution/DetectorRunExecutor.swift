@@ -41,7 +41,7 @@ public struct DetectorRunExecutor: RunExecutor {
     }
 
     public func execute(_ spec: RunSpec, context: RunContext) throws -> RunResult {
-        if case .notImplemented(let why) = support(spec) { throw RunFailure.invalidInput(file: "", detail: why) }
+        if case .notImplemented(let why) = support(spec) { throw RunFailure.other(why) }
         let run = try Self.detectionRun(spec)
         let checkpoint = context.workDirectory.appendingPathComponent("final.ckpt")
         var progressTime = Date.distantPast
