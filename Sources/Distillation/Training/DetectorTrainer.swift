@@ -20,11 +20,26 @@ public struct TrainingBatch {
     }
 }
 
+/// What a loss term sees at one iteration.
+public struct LossTermInputs {
+    /// The student being trained (its config, priors and assigner).
+    public var studentDetector: DenseDetector
+    public var student: DenseDetector.Outputs
+    /// The frozen teacher's outputs on the same images (eval mode, no gradient); nil without a
+    /// teacher (self-distillation).
+    public var teacher: DenseDetector.Outputs?
+    /// The student's assignment of the batch's ground truth.
+    public var targets: DenseTargets
+    public var batch: TrainingBatch
+    public var iteration: Int
+}
+
 /// Extra loss terms added to the detector's own (distillation methods implement this).
 public protocol LossTerm: AnyObject {
     /// Modules with their own trainable parameters (adapters); trained with the student.
     var trainableModules: [Module] { get }
-    func losses(student: DenseDetector.Outputs, targets: DenseTargets, batch: TrainingBatch) -> [String: Tensor]
+    /// Named losses, already weighted, to add to the detector's.
+    func losses(_ inputs: LossTermInputs) -> [String: Tensor]
 }
 
 public struct TrainingProgress: Sendable {
@@ -59,10 +74,13 @@ public final class DetectorTrainer {
     public let detector: DenseDetector
     public let config: TrainingConfig
     public let terms: [LossTerm]
+    /// Frozen, in eval mode; its forward pass runs once per iteration when terms need it.
+    public let teacher: DenseDetector?
     public let optimizer: any Optimizer
 
-    public init(detector: DenseDetector, config: TrainingConfig, terms: [LossTerm] = []) {
-        self.detector = detector; self.config = config; self.terms = terms
+    public init(detector: DenseDetector, config: TrainingConfig, terms: [LossTerm] = [], teacher: DenseDetector? = nil) {
+        self.detector = detector; self.config = config; self.terms = terms; self.teacher = teacher
+        teacher?.train(false)
         // mmdet's default: no weight decay exemptions; extra modules train with the student.
         let params = detector.trainableParameters + terms.flatMap { $0.trainableModules.flatMap(\.trainableParameters) }
         let group = ParameterGroup(name: "all", parameters: params, weightDecay: config.weightDecay)
@@ -88,7 +106,12 @@ public final class DetectorTrainer {
             let out = detector(batch.images)
             let targets = detector.targets(for: out.priors, groundTruth: batch.truth)
             var named = detector.losses(out, targets)
-            for term in terms { named.merge(term.losses(student: out, targets: targets, batch: batch)) { $0 + $1 } }
+            if !terms.isEmpty {
+                let teacherOut = teacher.map { t in GradMode.withoutGrad { t(batch.images) } }
+                let inputs = LossTermInputs(studentDetector: detector, student: out, teacher: teacherOut, targets: targets,
+                                            batch: batch, iteration: it)
+                for term in terms { named.merge(term.losses(inputs)) { $0 + $1 } }
+            }
             let values = named.mapValues(\.item)
             guard values.values.allSatisfy(\.isFinite) else { throw TrainingError.diverged(iteration: it, losses: values) }
             let total = named.keys.sorted().map { named[$0]! }.reduce(Tensor(scalar: 0), +)

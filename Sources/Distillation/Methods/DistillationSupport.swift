@@ -1,0 +1,98 @@
+import Detection
+import Foundation
+import Tensor
+
+/// Small pieces the distillation terms share.
+extension LossTermInputs {
+    /// The teacher's outputs; every term here needs them, and a run without a teacher is a
+    /// harness error, not a loss value.
+    func requireTeacher(_ method: String) -> DenseDetector.Outputs {
+        guard let t = teacher else { preconditionFailure("\(method): needs a teacher, but the trainer has none") }
+        precondition(t.cls.shape == student.cls.shape,
+                     "\(method): teacher predictions \(t.cls.shape) do not line up with the student's \(student.cls.shape)")
+        return t
+    }
+
+    /// The main distillation region: the positives, weight 1.
+    var mainSelection: PriorSelection {
+        PriorSelection(indices: targets.positives, weights: [Float](repeating: 1, count: targets.positives.count))
+    }
+
+    /// The selection a logit term reads.
+    func selection(_ region: DistillationRegion) -> PriorSelection {
+        switch region {
+        case .main: return mainSelection
+        case .valuableLocalization(let vlr): return vlr.select(priors: student.priors, truth: batch.truth, targets: targets)
+        }
+    }
+
+    /// GFL's localization weight at each flat prior: σ(max_c z_c) of the student, detached.
+    func studentScores(_ flat: [Int]) -> [Float] {
+        let k = student.cls.shape[2]
+        return student.cls.data.withUnsafeBufferPointer { z in
+            flat.map { f in
+                var m = -Float.infinity
+                for c in 0..<k { m = Swift.max(m, z[f * k + c]) }
+                return 1 / (1 + Foundation.exp(-m))
+            }
+        }
+    }
+}
+
+/// Level of each prior of one image, for per-level reductions (the mmdet heads' `loss_single`).
+struct PriorLevels {
+    let perImage: Int
+    let levelOfPrior: [Int]
+    let count: Int
+
+    init(_ layout: PriorLayout) {
+        perImage = layout.count; levelOfPrior = layout.levelIndices; count = layout.levels.count
+    }
+
+    func level(ofFlat f: Int) -> Int { levelOfPrior[f % perImage] }
+
+    /// Row weights that average within each level and sum over levels: 1 / (selected on its level).
+    func perLevelMeanWeights(_ flat: [Int]) -> [Float] {
+        var n = [Int](repeating: 0, count: count)
+        for f in flat { n[level(ofFlat: f)] += 1 }
+        return flat.map { 1 / Float(n[level(ofFlat: $0)]) }
+    }
+
+    /// Per level, B·H·W 0/1 masks of the locations holding the selected priors.
+    func locationMasks(_ flat: [Int], layout: PriorLayout, batch: Int) -> [[Float]] {
+        var masks = layout.levels.map { [Float](repeating: 0, count: batch * $0.featureSize.height * $0.featureSize.width) }
+        for f in flat {
+            let b = f / perImage, i = f % perImage, l = levelOfPrior[i], level = layout.levels[l]
+            let hw = level.featureSize.height * level.featureSize.width
+            masks[l][b * hw + (i - level.start) / level.priorsPerLocation] = 1
+        }
+        return masks
+    }
+}
+
+extension DenseDetector.Outputs {
+    /// GFL bin logits of the selected priors as [4·N, n + 1] rows (edges l, t, r, b).
+    func distributionRows(_ flat: [Int]) -> Tensor {
+        let r = reg.shape[2]
+        precondition(r % 4 == 0, "distribution rows: \(r) regression channels are not 4·(n + 1)")
+        return reg.reshaped([-1, r]).indexSelect(axis: 0, flat).reshaped([-1, r / 4])
+    }
+
+    /// The expected side distances (stride units) Σ i·softmax(z)_i of GFL bin logits, as plain
+    /// values: 4 per selected prior.
+    func expectedDistances(_ flat: [Int]) -> [Float] {
+        let r = reg.shape[2], bins = r / 4
+        var out = [Float](repeating: 0, count: 4 * flat.count)
+        reg.data.withUnsafeBufferPointer { z in
+            for (j, f) in flat.enumerated() { for e in 0..<4 {
+                let o = f * r + e * bins
+                var m = -Float.infinity
+                for k in 0..<bins { m = Swift.max(m, z[o + k]) }
+                var s: Float = 0, d: Float = 0
+                for k in 0..<bins { let v = Foundation.exp(z[o + k] - m); s += v; d += Float(k) * v }
+                out[4 * j + e] = d / s
+            } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,52 @@
+import Detection
+import NN
+import Tensor
+
+/// Localization distillation (LD paper §3.2, Eq. 6; methods.md D1–D2): per edge e ∈ {l, t, r, b}
+/// of each selected prior, KL(softmax(z_t/τ) ‖ softmax(z_s/τ)) over the n + 1 bins of GFL's
+/// box distributions; needs distribution heads with the same n on both sides.
+///
+/// Reduction as the official GFL `LDHead` (the paper gives none): KL mean over bins × τ², times
+/// a per-prior weight, summed over priors and edges, divided by `normalizer`, times `lossWeight`.
+/// - main region: weight = the student's detached max class score (`.studentScore`, as the head
+///   weights DFL), normalizer 4, loss weight 0.25 — a sum over positives, not a mean;
+/// - VLR: weight from the region (IoU by default), normalizer 16, loss weight 0.25.
+/// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
+public final class LocalizationDistillation: LossTerm {
+    public enum MainWeighting: Sendable, Equatable { case studentScore, uniform }
+
+    public let region: DistillationRegion
+    public var temperature: Float
+    public var lossWeight: Float
+    public var normalizer: Float
+    public var mainWeighting: MainWeighting = .studentScore
+    public var trainableModules: [Module] { [] }
+
+    public init(region: DistillationRegion = .main, temperature: Float = 10, lossWeight: Float = 0.25,
+                normalizer: Float? = nil) {
+        self.region = region; self.temperature = temperature; self.lossWeight = lossWeight
+        if case .main = region { self.normalizer = normalizer ?? 4 } else { self.normalizer = normalizer ?? 16 }
+    }
+
+    /// "loss_ld" on the main region, "loss_ld_vlr" on the VLR (the head's names).
+    public var lossName: String { region == .main ? "loss_ld" : "loss_ld_vlr" }
+
+    public func losses(_ inputs: LossTermInputs) -> [String: Tensor] {
+        let teacher = inputs.requireTeacher("LD")
+        precondition(teacher.reg.shape == inputs.student.reg.shape,
+                     "LD: teacher box logits \(teacher.reg.shape) differ from the student's \(inputs.student.reg.shape) (same n needed)")
+        let selection = inputs.selection(region)
+        guard selection.count > 0 else { return [lossName: Tensor(scalar: 0)] }
+        let perPrior: [Float]
+        if case .main = region, mainWeighting == .studentScore {
+            perPrior = inputs.studentScores(selection.indices)
+        } else {
+            perPrior = selection.weights
+        }
+        let scale = lossWeight / normalizer
+        let rows = perPrior.flatMap { w in [Float](repeating: w * scale, count: 4) }
+        let kl = inputs.student.distributionRows(selection.indices)
+            .temperatureKL(teacher: teacher.distributionRows(selection.indices), temperature: temperature, rowWeights: rows)
+        return [lossName: kl]
+    }
+}
