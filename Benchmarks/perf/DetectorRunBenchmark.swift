@@ -20,8 +20,19 @@ struct DetectorRunBenchmark {
     var learningRate = 0.01
     var seed: UInt64 = 0
     var stem = ResNet.Stem.compact
+    var optimizer = TrainingConfig.OptimizerKind.sgd
+    var pretrainIterations = 0
+    var overfit = false
+    var objectScale: Float = 1
+    var imageSize = 128
+    var cropSize = 64
+    var maxObjects: Int?
+    var arguments: [String]
+    var pretrainBatch = 64
+    var pretrainCache = FileManager.default.temporaryDirectory
 
     init(arguments: [String]) {
+        self.arguments = arguments
         func value(_ name: String) -> String? {
             guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
             return arguments[i + 1]
@@ -38,21 +49,69 @@ struct DetectorRunBenchmark {
         if let v = value("--lr").flatMap(Double.init) { learningRate = v }
         if let v = value("--seed").flatMap(UInt64.init) { seed = v }
         if value("--stem") == "imagenet" { stem = .imagenet }
+        if let v = value("--optimizer").flatMap(TrainingConfig.OptimizerKind.init(rawValue:)) { optimizer = v }
+        if let v = value("--pretrain").flatMap(Int.init) { pretrainIterations = v }
+        overfit = arguments.contains("--overfit")
+        if let v = value("--object-scale").flatMap(Float.init) { objectScale = v }
+        if let v = value("--size").flatMap(Int.init) { imageSize = v }
+        if let v = value("--crop").flatMap(Int.init) { cropSize = v }
+        maxObjects = value("--max-objects").flatMap(Int.init)
+        if let v = value("--pretrain-batch").flatMap(Int.init) { pretrainBatch = v }
+        if let v = value("--pretrain-cache") { pretrainCache = URL(fileURLWithPath: v) }
+    }
+
+    /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations.
+    func pretrained(_ config: ResNet.Config) throws -> URL {
+        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize).ckpt")
+        if FileManager.default.fileExists(atPath: url.path) { return url }
+        var rng = RNG(seed: 1)
+        let backbone = ResNet(config, rng: &rng)
+        var pretraining = BackbonePretraining(iterations: pretrainIterations, batchSize: pretrainBatch)
+        pretraining.cropSize = cropSize
+        var last = Date()
+        let outcome = try pretraining.run(backbone) { it, loss in
+            if Date().timeIntervalSince(last) > 10 { last = Date(); print("pretrain it \(it)/\(pretrainIterations) loss \(loss)") }
+        }
+        print(String(format: "pretrain_seconds %.1f held_out_accuracy %.3f final_loss %.3f", outcome.seconds, outcome.heldOutAccuracy, outcome.finalLoss))
+        try BackbonePretraining.save(backbone, outcome: outcome, to: url)
+        return url
     }
 
     func run() throws {
+        func value(_ name: String) -> String? {
+            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+            return arguments[i + 1]
+        }
         var scenes = SyntheticSceneConfig()
         scenes.trainCount = trainImages
         scenes.valCount = valImages
-        let (train, val) = SyntheticScenes.splits(scenes)
-        var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses,
-                                           backbone: .resnet(.init(depth: depth, widthMultiplier: width, stem: stem)))
+        scenes.imageWidth = imageSize; scenes.imageHeight = imageSize
+        if let v = value("--colour").flatMap(Float.init) { scenes.colourInformativeness = v }
+        if let v = value("--distractors").flatMap(Float.init) { scenes.distractorsPerObject = v }
+        if let maxObjects { scenes.objectsPerImage = Swift.min(2, maxObjects)...maxObjects }
+        scenes.objectSide = .init(p5: scenes.objectSide.p5 * objectScale, p50: scenes.objectSide.p50 * objectScale,
+                                  p95: min(0.8, scenes.objectSide.p95 * objectScale))
+        var (train, val) = SyntheticScenes.splits(scenes)
+        if overfit { val = SyntheticScenes(config: scenes, split: .train) }  // scores the training images
+        let backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
+        var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses, backbone: .resnet(backboneConfig))
         detector.fpnChannels = channels; detector.headChannels = channels; detector.stackedConvs = convs
-        detector.fcosRangeScale = 128.0 / 800
+        detector.fcosRangeScale = stem == .compact ? 0.5 : 1  // ranges follow the strides (the executor's rule)
         var training = TrainingConfig(iterations: iterations, batchSize: batch, learningRate: learningRate)
         training.warmupIterations = min(100, iterations / 5)
         training.gradientClip = 35
+        if optimizer == .adamw {
+            // The reference study's protocol (small-scale-calibration.md).
+            training.optimizer = .adamw
+            training.weightDecay = 0.05
+            training.decay = .cosine
+            training.warmupIterations = min(30, iterations / 10)
+            training.gradientClip = 10
+        }
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: seed)
+        if pretrainIterations > 0 {
+            run.pretrainedBackbone = try pretrained(backboneConfig)
+        }
         run.evaluation.areaRanges = val.areaRanges
         let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("perf-detector-\(UUID().uuidString).ckpt")
         defer { try? FileManager.default.removeItem(at: checkpoint) }
@@ -68,6 +127,7 @@ struct DetectorRunBenchmark {
         print("blas_core \(BLASInfo.coreName) kernel_threads \(Parallelism.workers)")
         print(String(format: "AP %.2f AP50 %.2f AP75 %.2f APs %.2f APm %.2f APl %.2f", 100 * s.AP, 100 * s.AP50, 100 * s.AP75,
                      100 * s.APs, 100 * s.APm, 100 * s.APl))
+        print(String(format: "AR1 %.2f AR10 %.2f AR100 %.2f", 100 * s.AR1, 100 * s.AR10, 100 * s.AR100))
         print(String(format: "train_seconds %.1f eval_seconds %.1f", outcome.trainingSeconds, outcome.evaluationSeconds))
         print(String(format: "images_per_second %.2f", Double(iterations * batch) / outcome.trainingSeconds))
     }

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import NN
 import Tensor
@@ -18,6 +19,18 @@ if command == "detector-run" {
         FileHandle.standardError.write("perf detector-run: \(error)\n".data(using: .utf8)!)
         exit(1)
     }
+}
+if command == "export-crops" {
+    // Writes `--count` pretraining crops (normalised float32 NCHW) and their labels (int32), for
+    // comparing the pretraining stage against a PyTorch reference on identical data.
+    let count = option("--count", default: 1024), size = option("--crop", default: 32)
+    let seed = UInt64(option("--seed", default: 7))
+    let crops = ObjectCrops(cropSize: size, seed: seed)
+    let (images, labels) = crops.batch(Array(0..<count), normalization: .imageNet)
+    let out = CommandLine.arguments.last!
+    try! images.data.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: out + ".images.f32"))
+    try! labels.map(Int32.init).withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: out + ".labels.i32"))
+    exit(0)
 }
 guard command == "train-step" else {
     FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] ...\n".data(using: .utf8)!)

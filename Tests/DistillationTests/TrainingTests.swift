@@ -58,6 +58,23 @@ import Tensor
         #expect(full.evaluation.stats == resumed.evaluation.stats)
     }
 
+    /// Evaluating during training (the curve) leaves the trained weights and final metrics as
+    /// they are without it.
+    @Test func periodicEvaluationDoesNotChangeTheRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("curve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = try Self.tinyRun(seed: 3, iterations: 6).execute(checkpoint: dir.appendingPathComponent("plain.ckpt"))
+        var run = Self.tinyRun(seed: 3, iterations: 6)
+        run.evaluateEvery = 2
+        var evaluatedAt: [Int] = []
+        let curved = try run.execute(checkpoint: dir.appendingPathComponent("curved.ckpt"),
+                                     evaluated: { iteration, _ in evaluatedAt.append(iteration) })
+        #expect(evaluatedAt == [2, 4])   // the final evaluation is the outcome's
+        let a = try Checkpoint.read(from: plain.checkpoint), b = try Checkpoint.read(from: curved.checkpoint)
+        for key in a.tensors.keys { #expect(a.tensors[key]!.data == b.tensors[key]?.data, "\(key)") }
+        #expect(plain.evaluation.stats == curved.evaluation.stats)
+    }
+
     @Test func divergenceStopsWithAClearError() throws {
         var run = Self.tinyRun(seed: 2, iterations: 4)
         run.training.learningRate = 1e9

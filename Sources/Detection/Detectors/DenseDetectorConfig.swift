@@ -24,7 +24,7 @@ public enum BackboneChoice: Sendable {
     case resnet(ResNet.Config)
     case mobileNetV2(widthMultiplier: Float)
 
-    func make(rng: inout RNG) -> any Backbone {
+    public func make(rng: inout RNG) -> any Backbone {
         switch self {
         case .resnet(let c): return ResNet(c, rng: &rng)
         case .mobileNetV2(let w): return MobileNetV2(widthMultiplier: w, rng: &rng)

@@ -8,9 +8,11 @@ import Tensor
 
 /// Trains and evaluates runs with the project's own dense detectors on synthetic scenes.
 ///
-/// Supported today: RetinaNet, FCOS, ATSS and GFL students on ResNet or MobileNetV2 analogues,
-/// trained without distillation, on the standard and VOC-like synthetic variants. Everything
-/// else answers "not implemented" with what is missing, so its cells never show a number.
+/// Supported today: RetinaNet, FCOS, ATSS and GFL on ResNet or MobileNetV2 analogues, on the
+/// standard and VOC-like synthetic variants, with the distillation methods `DistillationMethods`
+/// builds (LD's family) from a dense teacher. At reduced scale every backbone starts from its
+/// cached crop-classification pretraining. Everything else answers "not implemented" with what
+/// is missing, so its cells never show a number.
 public struct DetectorRunExecutor: RunExecutor {
     public init() {}
 
@@ -34,37 +36,98 @@ public struct DetectorRunExecutor: RunExecutor {
         guard Self.syntheticVariants.contains(variant) else {
             return .notImplemented("dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet")
         }
-        if let method = spec.methods.first {
-            return .notImplemented("method \(method): not implemented yet")
+        if !spec.distillation.isEmpty {
+            do { _ = try Self.terms(spec) } catch {
+                return .notImplemented("\(error)")
+            }
         }
         return .supported
     }
 
+    /// The distillation terms of a spec, built for its student and teacher; throws what makes
+    /// one impossible (an unknown method, a teacher without distributions for LD…).
+    static func terms(_ spec: RunSpec) throws -> [LossTerm] {
+        guard !spec.distillation.isEmpty else { return [] }
+        let student = try detectionRun(spec).detector
+        guard let teacherSpec = spec.teacher else {
+            throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "self-distillation (no teacher) is not implemented yet")
+        }
+        guard DenseDetectorKind(rawValue: teacherSpec.detector) != nil else {
+            throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "teacher detector \(teacherSpec.detector) is not implemented yet")
+        }
+        let teacher = try detectionRun(teacherSpec).detector
+        var rng = RNG(seed: UInt64(spec.seed) &+ 0xAD_A97E)  // adapters: seeded per run
+        return try spec.distillation.map { entry in
+            guard let fields = entry.map, let method = fields["method"]?.string else {
+                throw DistillationMethodError.unknownMethod(entry.description, known: DistillationMethods.names)
+            }
+            var parameters: [String: MethodParameter] = [:]
+            for (key, value) in fields where key != "method" {
+                if let number = value.number { parameters[key] = .number(number) } else { parameters[key] = .text(value.description) }
+            }
+            return try DistillationMethods.term(method: method, parameters: parameters, student: student, teacher: teacher, rng: &rng)
+        }
+    }
+
     public func execute(_ spec: RunSpec, context: RunContext) throws -> RunResult {
         if case .notImplemented(let why) = support(spec) { throw RunFailure.other(why) }
-        let run = try Self.detectionRun(spec)
+        var run = try Self.detectionRun(spec)
+        let terms = try Self.terms(spec)
+        if let teacherSpec = spec.teacher, !terms.isEmpty {
+            guard let weights = context.teacherArtifacts["checkpoint"] else {
+                throw RunFailure.other("the teacher run \(teacherSpec.id.prefix(12)) left no checkpoint")
+            }
+            run.teacher = (try Self.detectionRun(teacherSpec).detector, weights)
+        }
+        var metrics: [String: Double] = [:]
+        if let pretraining = ScaleCalibration.numbers(for: spec.scale).pretraining {
+            var recipe = BackbonePretraining(iterations: pretraining.iterations, batchSize: pretraining.batchSize)
+            recipe.cropSize = pretraining.cropSize
+            let weights = try PretrainedBackbones(directory: context.cacheDirectory).weights(for: run.detector.backbone, recipe: recipe) {
+                context.progress(RunProgress(iteration: 0, total: run.training.iterations, message: $0))
+            }
+            run.pretrainedBackbone = weights
+            if let accuracy = PretrainedBackbones.heldOutAccuracy(of: weights) { metrics["pretrain_accuracy"] = 100 * accuracy }
+        }
         let checkpoint = context.workDirectory.appendingPathComponent("final.ckpt")
+        let curvePoints = ScaleCalibration.numbers(for: spec.scale).curvePoints
+        if curvePoints > 0 { run.evaluateEvery = Swift.max(1, run.training.iterations / (curvePoints + 1)) }
+        var curve: [Int: [String: Double]] = [:]
         var progressTime = Date.distantPast
-        let outcome = try run.execute(checkpoint: checkpoint, resume: context.resumeCheckpoint) { p in
+        let outcome = try run.execute(checkpoint: checkpoint, resume: context.resumeCheckpoint, terms: terms, progress: { p in
             guard Date().timeIntervalSince(progressTime) > 1 || p.iteration == p.total else { return }
             progressTime = Date()
             let total = p.losses.values.reduce(0, +)
             context.progress(RunProgress(iteration: p.iteration, total: p.total, message: String(format: "loss %.3f", total)))
-        }
-        var metrics: [String: Double] = [:]
-        // pycocotools' −1 means "undefined" (no object in that size range): no metric, not −100.
-        for (name, value) in zip(COCOStats.names, outcome.evaluation.stats.values) where value >= 0 { metrics[name] = 100 * value }
-        for t in [0.5, 0.6, 0.7, 0.8, 0.9] {
-            if let ap = outcome.evaluation.averagePrecision(iouThreshold: t), ap >= 0 { metrics["AP\(Int(t * 100))"] = 100 * ap }
-        }
+        }, evaluated: { iteration, evaluation in
+            curve[iteration] = Self.metrics(of: evaluation)
+        })
+        metrics.merge(Self.metrics(of: outcome.evaluation)) { $1 }
         metrics["train_hours"] = outcome.trainingSeconds / 3600
         return RunResult(metrics: metrics, artifacts: ["checkpoint": checkpoint],
-                         seconds: outcome.trainingSeconds + outcome.evaluationSeconds)
+                         seconds: outcome.trainingSeconds + outcome.evaluationSeconds, curve: curve)
+    }
+
+    /// COCO's twelve statistics and AP at IoU 0.5…0.9, in percent. pycocotools' −1 means
+    /// "undefined" (no object in that size range): no metric, not −100.
+    static func metrics(of evaluation: COCOEvaluation) -> [String: Double] {
+        var metrics: [String: Double] = [:]
+        for (name, value) in zip(COCOStats.names, evaluation.stats.values) where value >= 0 { metrics[name] = 100 * value }
+        for t in [0.5, 0.6, 0.7, 0.8, 0.9] {
+            if let ap = evaluation.averagePrecision(iouThreshold: t), ap >= 0 { metrics["AP\(Int(t * 100))"] = 100 * ap }
+        }
+        return metrics
     }
 
     /// The concrete job a spec describes (see the README's "Scale profiles" for the choices).
     static func detectionRun(_ spec: RunSpec) throws -> DetectionRun {
+        let numbers = ScaleCalibration.numbers(for: spec.scale)
         var scenes = SyntheticSceneConfig(variant: SyntheticSceneConfig.Variant(rawValue: spec.dataset.synthetic ?? "") ?? .standard)
+        let side = scenes.objectSide, k = numbers.objectScale
+        scenes.objectSide = .init(p5: side.p5 * k, p50: side.p50 * k, p95: Swift.min(0.8, side.p95 * k))
+        if let cap = numbers.maxObjectsPerImage {
+            scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
+        }
         scenes.seed = UInt64(spec.dataset.dataSeed ?? 0)
         scenes.imageWidth = spec.dataset.imageSize
         scenes.imageHeight = spec.dataset.imageSize
@@ -89,18 +152,27 @@ public struct DetectorRunExecutor: RunExecutor {
         detector.fpnChannels = Swift.max(16, Int(256 * width))
         detector.headChannels = detector.fpnChannels
         detector.stackedConvs = spec.scale == .full ? 4 : 2
-        detector.fcosRangeScale = Float(spec.dataset.imageSize) / 800
+        // FCOS's regress ranges are set for P3 at stride 8; the compact stem halves every stride,
+        // and the ranges follow so that objects keep their level.
+        detector.fcosRangeScale = spec.backbone.family == .resnet && spec.backbone.stem == .compact ? 0.5 : 1
 
         let iterations = spec.schedule.iterations
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
                                       learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
         training.warmupIterations = Swift.min(500, iterations / 10)
+        if numbers.recipe == .reducedScale {
+            training.optimizer = .adamw
+            training.learningRate = 5e-3
+            training.weightDecay = 0.05
+            training.decay = .cosine
+            training.warmupIterations = Swift.min(30, iterations / 10)
+        }
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
         training.multiScaleSizes = spec.multiscale
             ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
-        // From-scratch training on small synthetic data occasionally spikes early; a loose clip
-        // (mmdet's value for several one-stage configs) keeps runs from diverging.
-        training.gradientClip = 35
+        // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
+        // diverging a run; the reduced-scale recipe clips harder.
+        training.gradientClip = numbers.recipe == .reducedScale ? 10 : 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
         run.evaluation.areaRanges = val.areaRanges

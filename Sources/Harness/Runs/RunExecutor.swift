@@ -25,10 +25,14 @@ public struct RunContext {
     /// The latest checkpoint in the work directory when the run was interrupted before; resume
     /// from it (the run must end with the same numbers as an uninterrupted one).
     public var resumeCheckpoint: URL?
+    /// Shared by all runs of a store: what several runs reuse and any of them may create
+    /// (pretrained backbones). Files appear there atomically and are never changed.
+    public var cacheDirectory: URL
 
     public init(workDirectory: URL, teacherArtifacts: [String: URL], progress: @escaping (RunProgress) -> Void,
-                resumeCheckpoint: URL?) {
+                resumeCheckpoint: URL?, cacheDirectory: URL? = nil) {
         self.workDirectory = workDirectory
+        self.cacheDirectory = cacheDirectory ?? workDirectory.appendingPathComponent("cache", isDirectory: true)
         self.teacherArtifacts = teacherArtifacts
         self.progress = progress
         self.resumeCheckpoint = resumeCheckpoint
@@ -61,11 +65,16 @@ public struct RunResult: Sendable {
     public var artifacts: [String: URL]
     /// Wall-clock training and evaluation time of this attempt.
     public var seconds: Double
+    /// Metrics measured during training, by iteration (the training curve); the final metrics
+    /// are `metrics`.
+    public var curve: [Int: [String: Double]]
 
-    public init(metrics: [String: Double], artifacts: [String: URL] = [:], seconds: Double) {
+    public init(metrics: [String: Double], artifacts: [String: URL] = [:], seconds: Double,
+                curve: [Int: [String: Double]] = [:]) {
         self.metrics = metrics
         self.artifacts = artifacts
         self.seconds = seconds
+        self.curve = curve
     }
 }
 

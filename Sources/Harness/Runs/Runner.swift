@@ -135,7 +135,7 @@ public final class Runner {
                 lastHeartbeat = now
                 try? store.heartbeat(attempt)
             }
-        }, resumeCheckpoint: resume)
+        }, resumeCheckpoint: resume, cacheDirectory: store.cacheRoot)
 
         var result: RunResult
         do {

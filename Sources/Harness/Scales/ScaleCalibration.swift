@@ -7,7 +7,7 @@
 /// section mirrors this file.
 public enum ScaleCalibration {
     /// Part of every run's identity. Bump on any change below that alters what a run computes.
-    public static let revision = 1
+    public static let revision = 2
 
     /// The per-profile numbers.
     public struct ProfileNumbers: Sendable {
@@ -35,6 +35,34 @@ public enum ScaleCalibration {
         /// Nominal seconds per training iteration of a ResNet-50-analogue student without a
         /// teacher, for estimates before anything is measured (measured throughput replaces it).
         public var nominalSecondsPerIteration: Double
+        /// Multiplies the synthetic variant's object sizes (fractions of the image side, the 95th
+        /// percentile capped at 0.8): small images keep objects several strides wide.
+        public var objectScale: Float = 1
+        /// Caps the labelled objects planned per image (small images hold fewer objects).
+        public var maxObjectsPerImage: Int? = nil
+        /// The ImageNet analogue: crop-classification pretraining of each backbone, cached and
+        /// shared by all runs. Nil at full (real ImageNet weights are not loaded yet).
+        public var pretraining: Pretraining? = nil
+        /// How detectors are optimised.
+        public var recipe: TrainingRecipe = .paper
+        /// Evaluations during training, evenly spaced (the training curve); 0: only at the end.
+        public var curvePoints = 0
+    }
+
+    /// `BackbonePretraining`'s budget: iterations of `batchSize` crops of `cropSize` pixels.
+    public struct Pretraining: Sendable {
+        public var iterations: Int
+        public var batchSize: Int
+        public var cropSize: Int
+    }
+
+    public enum TrainingRecipe: Sendable {
+        /// The papers' (mmdetection's): SGD, momentum 0.9, weight decay 1e-4, lr 0.01 per 16
+        /// images, linear warm-up, steps at 8/12 and 11/12.
+        case paper
+        /// What a few hundred iterations need (the reference study's): AdamW lr 5e-3, weight
+        /// decay 0.05, 30 warm-up iterations, cosine to 0, gradient clip 10.
+        case reducedScale
     }
 
     public static func numbers(for profile: ScaleProfile) -> ProfileNumbers {
@@ -48,12 +76,17 @@ public enum ScaleCalibration {
     static let smoke = ProfileNumbers(
         defaultSeeds: 1, iterationsPer1x: 8, minimumIterations: 2, batchSize: 2, imageSize: 64,
         trainImages: 16, valImages: 8, resnetWidth: 0.125, mobileNetWidth: 0.25, stem: .compact,
-        nominalSecondsPerIteration: 0.05)
+        nominalSecondsPerIteration: 0.05, objectScale: 1.8, maxObjectsPerImage: 5,
+        pretraining: Pretraining(iterations: 2, batchSize: 4, cropSize: 32), recipe: .reducedScale)
 
+    /// Calibrated in the README's "Scale profiles" section (issue 3): 64-px scenes seen by a
+    /// stride-2 stem, so that FPN P3 has stride 4 and the typical object spans about five strides,
+    /// as COCO objects span at stride 8 in 800-px images.
     static let small = ProfileNumbers(
-        defaultSeeds: 3, iterationsPer1x: 1200, minimumIterations: 50, batchSize: 8, imageSize: 128,
-        trainImages: 2000, valImages: 500, resnetWidth: 0.25, mobileNetWidth: 0.5, stem: .compact,
-        nominalSecondsPerIteration: 0.25)
+        defaultSeeds: 3, iterationsPer1x: 400, minimumIterations: 50, batchSize: 16, imageSize: 64,
+        trainImages: 4000, valImages: 1000, resnetWidth: 0.25, mobileNetWidth: 0.5, stem: .compact,
+        nominalSecondsPerIteration: 0.25, objectScale: 1.8, maxObjectsPerImage: 5,
+        pretraining: Pretraining(iterations: 1000, batchSize: 64, cropSize: 32), recipe: .reducedScale)
 
     /// Full: the paper's architecture at width 1 and its real schedule. The nominal time (batch 16
     /// at 1333×800 on 2 CPU cores) is a rough guess until throughput is measured.

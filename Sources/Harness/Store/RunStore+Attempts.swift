@@ -73,8 +73,9 @@ extension RunStore {
         }
     }
 
-    /// Records a finished attempt's metrics (at `step`) and artifacts and marks it completed, in
-    /// one transaction. Artifact checksums are computed before the transaction opens.
+    /// Records a finished attempt's metrics (at `step`; its training curve at earlier steps) and
+    /// artifacts and marks it completed, in one transaction. Artifact checksums are computed
+    /// before the transaction opens.
     public func complete(_ attempt: String, result: RunResult, step: Int) throws {
         let artifacts = result.artifacts.sorted { $0.key < $1.key }.map { kind, url in
             ArtifactRecord(attempt: attempt, kind: kind, path: storedPath(url), sha256: RunStore.sha256(of: url))
@@ -82,6 +83,11 @@ extension RunStore {
         try database.write { db in
             for (name, value) in result.metrics.sorted(by: { $0.key < $1.key }) {
                 try MetricRecord(attempt: attempt, name: name, value: value, step: step).insert(db)
+            }
+            for (at, metrics) in result.curve.sorted(by: { $0.key < $1.key }) where at < step {
+                for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
+                    try MetricRecord(attempt: attempt, name: name, value: value, step: at).insert(db)
+                }
             }
             for artifact in artifacts { try artifact.insert(db) }
             try RunStore.finish(attempt, status: .completed, reason: nil, seconds: result.seconds, in: db)

@@ -54,6 +54,9 @@ public final class RunStore: Sendable {
     /// Where runs keep their work directories: `<store directory>/work/`.
     public var workRoot: URL { directory.appendingPathComponent("work", isDirectory: true) }
 
+    /// What runs share and reuse (pretrained backbones): `<store directory>/cache/`.
+    public var cacheRoot: URL { directory.appendingPathComponent("cache", isDirectory: true) }
+
     /// `<store directory>/work/<id>/`.
     public func workDirectory(for id: String) -> URL {
         workRoot.appendingPathComponent(id, isDirectory: true)

@@ -1,0 +1,77 @@
+import Crypto
+import Detection
+import Distillation
+import Foundation
+import NN
+import Tensor
+
+/// Backbones pretrained on synthetic object crops (`BackbonePretraining`), the reduced-scale
+/// stand-in for the papers' ImageNet weights: one per architecture and pretraining recipe, trained
+/// the first time a run needs it and shared by every later run, seed and table, as ImageNet
+/// weights are. The backbone's initialisation is fixed (not the run's seed), so seeds vary only
+/// the detection training that follows.
+struct PretrainedBackbones {
+    let directory: URL
+
+    /// The cached weights for `backbone`, pretraining them first when absent.
+    func weights(for backbone: BackboneChoice, recipe: BackbonePretraining,
+                 progress: (String) -> Void) throws -> URL {
+        let key = Self.key(backbone, recipe)
+        let url = directory.appendingPathComponent("pretrained-\(key).ckpt")
+        if FileManager.default.fileExists(atPath: url.path) { return url }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var rng = RNG(seed: 0x5EED)
+        let model = backbone.make(rng: &rng)
+        var reported = Date.distantPast
+        let outcome = try recipe.run(model) { it, loss in
+            guard Date().timeIntervalSince(reported) > 1 else { return }
+            reported = Date()
+            progress(String(format: "pretraining backbone %d/%d, loss %.3f", it, recipe.iterations, loss))
+        }
+        // Written to a temporary name and renamed: a concurrent run reading the cache never sees
+        // a partial file, and two runs racing to create it write identical weights.
+        try BackbonePretraining.save(model, outcome: outcome, to: url)
+        let summary = String(format: "{\"held_out_accuracy\": %.4f, \"seconds\": %.1f, \"final_loss\": %.4f}\n",
+                             outcome.heldOutAccuracy, outcome.seconds, outcome.finalLoss)
+        try? summary.write(to: url.deletingPathExtension().appendingPathExtension("json"), atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Held-out crop accuracy recorded when `weights` trained the cached file, if known.
+    static func heldOutAccuracy(of url: URL) -> Double? {
+        (try? Checkpoint.read(from: url)).flatMap { $0.metadata["held_out_accuracy"] }.flatMap(Double.init)
+    }
+
+    /// Names the architecture, the recipe and the calibration revision.
+    static func key(_ backbone: BackboneChoice, _ recipe: BackbonePretraining) -> String {
+        let recipeJSON = (try? JSONEncoder.sorted.encode(recipe)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let text = "\(backbone.identity)|\(recipeJSON)|\(ScaleCalibration.revision)"
+        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "\(backbone.shortName)-\(digest.prefix(12))"
+    }
+}
+
+extension BackboneChoice {
+    /// Everything that decides the architecture's weights layout.
+    var identity: String {
+        switch self {
+        case .resnet(let c): "resnet(depth: \(c.depth), width: \(c.widthMultiplier), stem: \(c.stem), norm: \(c.norm))"
+        case .mobileNetV2(let w): "mobilenet_v2(width: \(w))"
+        }
+    }
+
+    var shortName: String {
+        switch self {
+        case .resnet(let c): "r\(c.depth)"
+        case .mobileNetV2: "mnv2"
+        }
+    }
+}
+
+private extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return e
+    }
+}
