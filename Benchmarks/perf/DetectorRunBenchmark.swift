@@ -61,13 +61,14 @@ struct DetectorRunBenchmark {
     }
 
     /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations.
-    func pretrained(_ config: ResNet.Config) throws -> URL {
-        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize).ckpt")
+    func pretrained(_ config: ResNet.Config, scene: SyntheticSceneConfig) throws -> URL {
+        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-col\(scene.colourInformativeness)-d\(scene.distractorsPerObject).ckpt")
         if FileManager.default.fileExists(atPath: url.path) { return url }
         var rng = RNG(seed: 1)
         let backbone = ResNet(config, rng: &rng)
         var pretraining = BackbonePretraining(iterations: pretrainIterations, batchSize: pretrainBatch)
         pretraining.cropSize = cropSize
+        pretraining.scene = scene
         var last = Date()
         let outcome = try pretraining.run(backbone) { it, loss in
             if Date().timeIntervalSince(last) > 10 { last = Date(); print("pretrain it \(it)/\(pretrainIterations) loss \(loss)") }
@@ -110,7 +111,7 @@ struct DetectorRunBenchmark {
         }
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: seed)
         if pretrainIterations > 0 {
-            run.pretrainedBackbone = try pretrained(backboneConfig)
+            run.pretrainedBackbone = try pretrained(backboneConfig, scene: scenes)
         }
         run.evaluation.areaRanges = val.areaRanges
         let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("perf-detector-\(UUID().uuidString).ckpt")

@@ -12,6 +12,8 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
     public var iterations: Int
     public var batchSize: Int
     public var cropSize = 64
+    /// The appearance the crops share with the detection scenes (colours, textures, blur, noise).
+    public var scene = SyntheticSceneConfig()
     public var learningRate = 2e-3
     public var weightDecay: Float = 0.05
     public var warmupIterations = 50
@@ -42,7 +44,7 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
         let optimizer = AdamW(parameters, learningRate: Float(learningRate), weightDecay: weightDecay)
         let schedule = LearningRateSchedule(baseLearningRate: learningRate, warmupIterations: warmupIterations,
                                             decay: .cosine(totalIterations: iterations, minimumRatio: 0))
-        let crops = ObjectCrops(cropSize: cropSize, seed: seed)
+        let crops = ObjectCrops(scene: scene, cropSize: cropSize, seed: seed)
         backbone.train(true)
         var loss: Float = .nan
         for it in 0..<iterations {
@@ -81,7 +83,7 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
     }
 
     private func heldOutAccuracy(_ backbone: any Backbone, _ classifier: Linear) -> Double {
-        let crops = ObjectCrops(cropSize: cropSize, seed: seed ^ 0x5EED_0F_4E1D_0A7)
+        let crops = ObjectCrops(scene: scene, cropSize: cropSize, seed: seed ^ 0x5EED_0F_4E1D_0A7)
         var correct = 0
         for start in stride(from: 0, to: heldOutCrops, by: batchSize) {
             let indices = Array(start..<Swift.min(heldOutCrops, start + batchSize))

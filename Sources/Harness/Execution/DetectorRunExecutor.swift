@@ -83,6 +83,7 @@ public struct DetectorRunExecutor: RunExecutor {
         if let pretraining = ScaleCalibration.numbers(for: spec.scale).pretraining {
             var recipe = BackbonePretraining(iterations: pretraining.iterations, batchSize: pretraining.batchSize)
             recipe.cropSize = pretraining.cropSize
+            recipe.scene = (run.train as? SyntheticScenes)?.config ?? recipe.scene  // the crops look like the scenes
             let weights = try PretrainedBackbones(directory: context.cacheDirectory).weights(for: run.detector.backbone, recipe: recipe) {
                 context.progress(RunProgress(iteration: 0, total: run.training.iterations, message: $0))
             }
@@ -125,6 +126,8 @@ public struct DetectorRunExecutor: RunExecutor {
         var scenes = SyntheticSceneConfig(variant: SyntheticSceneConfig.Variant(rawValue: spec.dataset.synthetic ?? "") ?? .standard)
         let side = scenes.objectSide, k = numbers.objectScale
         scenes.objectSide = .init(p5: side.p5 * k, p50: side.p50 * k, p95: Swift.min(0.8, side.p95 * k))
+        if let colour = numbers.colourInformativeness { scenes.colourInformativeness = colour }
+        if let distractors = numbers.distractorsPerObject { scenes.distractorsPerObject = distractors }
         if let cap = numbers.maxObjectsPerImage {
             scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
         }
@@ -161,18 +164,15 @@ public struct DetectorRunExecutor: RunExecutor {
                                       learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
         training.warmupIterations = Swift.min(500, iterations / 10)
         if numbers.recipe == .reducedScale {
-            training.optimizer = .adamw
-            training.learningRate = 5e-3
-            training.weightDecay = 0.05
-            training.decay = .cosine
+            training.learningRate *= 2
             training.warmupIterations = Swift.min(30, iterations / 10)
         }
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
         training.multiScaleSizes = spec.multiscale
             ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
         // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
-        // diverging a run; the reduced-scale recipe clips harder.
-        training.gradientClip = numbers.recipe == .reducedScale ? 10 : 35
+        // diverging a run.
+        training.gradientClip = 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
         run.evaluation.areaRanges = val.areaRanges
