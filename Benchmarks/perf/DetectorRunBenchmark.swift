@@ -62,13 +62,14 @@ struct DetectorRunBenchmark {
 
     /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations.
     func pretrained(_ config: ResNet.Config, scene: SyntheticSceneConfig) throws -> URL {
-        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-col\(scene.colourInformativeness)-d\(scene.distractorsPerObject).ckpt")
+        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-col\(scene.colourInformativeness)-d\(scene.distractorsPerObject)\(arguments.contains("--zero-init") ? "-z" : "").ckpt")
         if FileManager.default.fileExists(atPath: url.path) { return url }
         var rng = RNG(seed: 1)
         let backbone = ResNet(config, rng: &rng)
         var pretraining = BackbonePretraining(iterations: pretrainIterations, batchSize: pretrainBatch)
         pretraining.cropSize = cropSize
         pretraining.scene = scene
+        pretraining.zeroInitResidual = arguments.contains("--zero-init")
         var last = Date()
         let outcome = try pretraining.run(backbone) { it, loss in
             if Date().timeIntervalSince(last) > 10 { last = Date(); print("pretrain it \(it)/\(pretrainIterations) loss \(loss)") }

@@ -58,4 +58,20 @@ import Tensor
         #expect(saved.keys.sorted() == loaded.keys.sorted())
         #expect(saved.allSatisfy { loaded[$0.key]!.data == $0.value.data })
     }
+
+    @Test func zeroInitResidualZeroesOnlyEachBlocksLastScale() {
+        for depth in [18, 50] {
+            var rng = RNG(seed: 2)
+            let backbone = ResNet(.init(depth: depth, widthMultiplier: 0.125, stem: .compact), rng: &rng)
+            BackbonePretraining.zeroResidualBranches(backbone)
+            let last = depth == 18 ? ".conv2.norm.weight" : ".conv3.norm.weight"
+            var zeroed = 0
+            for (name, t) in backbone.namedParameters() where name.hasSuffix(".norm.weight") {
+                let isLast = name.hasPrefix("layer") && name.hasSuffix(last)
+                #expect(t.data.allSatisfy { $0 == 0 } == isLast, "\(name)")
+                if isLast { zeroed += 1 }
+            }
+            #expect(zeroed == (depth == 18 ? 8 : 16))   // one per residual block
+        }
+    }
 }

@@ -17,6 +17,11 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
     public var learningRate = 2e-3
     public var weightDecay: Float = 0.05
     public var warmupIterations = 50
+    /// Starts every residual block as the identity: the last normalisation's scale of each block
+    /// is set to 0 before training (Goyal et al. 2017; mmdet's `zero_init_residual`), so a deep
+    /// network trains like a shallow one at first. Without it, 1000 iterations left a ResNet-101
+    /// analogue at 20.5 % crop accuracy against 33 % for ResNet-18.
+    public var zeroInitResidual = false
     /// Held-out crops scored after training (a different seed stream from the training crops).
     public var heldOutCrops = 1024
     /// Decides the crops and the classifier's initialisation; the backbone's own initialisation
@@ -45,6 +50,7 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
         let schedule = LearningRateSchedule(baseLearningRate: learningRate, warmupIterations: warmupIterations,
                                             decay: .cosine(totalIterations: iterations, minimumRatio: 0))
         let crops = ObjectCrops(scene: scene, cropSize: cropSize, seed: seed)
+        if zeroInitResidual { Self.zeroResidualBranches(backbone) }
         backbone.train(true)
         var loss: Float = .nan
         for it in 0..<iterations {
@@ -62,6 +68,17 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
         backbone.train(false)
         let accuracy = heldOutAccuracy(backbone, classifier)
         return Outcome(heldOutAccuracy: accuracy, finalLoss: loss, seconds: Date().timeIntervalSince(began))
+    }
+
+    /// Zeroes the scale of the last normalisation in every residual block (conv3 of a bottleneck,
+    /// conv2 of a basic block).
+    static func zeroResidualBranches(_ backbone: any Backbone) {
+        let named = backbone.namedParameters()
+        let bottleneck = named.contains { $0.name.contains(".conv3.") }
+        let suffix = bottleneck ? ".conv3.norm.weight" : ".conv2.norm.weight"
+        for (name, t) in named where name.hasPrefix("layer") && name.hasSuffix(suffix) {
+            t.assign([Float](repeating: 0, count: t.count))
+        }
     }
 
     /// Writes the backbone's parameters and buffers (atomically).

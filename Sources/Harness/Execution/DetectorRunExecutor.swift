@@ -83,6 +83,7 @@ public struct DetectorRunExecutor: RunExecutor {
         if let pretraining = ScaleCalibration.numbers(for: spec.scale).pretraining {
             var recipe = BackbonePretraining(iterations: pretraining.iterations, batchSize: pretraining.batchSize)
             recipe.cropSize = pretraining.cropSize
+            recipe.zeroInitResidual = pretraining.zeroInitResidual
             recipe.scene = (run.train as? SyntheticScenes)?.config ?? recipe.scene  // the crops look like the scenes
             let weights = try PretrainedBackbones(directory: context.cacheDirectory).weights(for: run.detector.backbone, recipe: recipe) {
                 context.progress(RunProgress(iteration: 0, total: run.training.iterations, message: $0))

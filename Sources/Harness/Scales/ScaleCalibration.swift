@@ -7,7 +7,7 @@
 /// section mirrors this file.
 public enum ScaleCalibration {
     /// Part of every run's identity. Bump on any change below that alters what a run computes.
-    public static let revision = 2
+    public static let revision = 3
 
     /// The per-profile numbers.
     public struct ProfileNumbers: Sendable {
@@ -53,11 +53,13 @@ public enum ScaleCalibration {
         public var curvePoints = 0
     }
 
-    /// `BackbonePretraining`'s budget: iterations of `batchSize` crops of `cropSize` pixels.
+    /// `BackbonePretraining`'s budget: iterations of `batchSize` crops of `cropSize` pixels,
+    /// residual blocks starting as the identity (`zeroInitResidual`).
     public struct Pretraining: Sendable {
         public var iterations: Int
         public var batchSize: Int
         public var cropSize: Int
+        public var zeroInitResidual = true
     }
 
     public enum TrainingRecipe: Sendable {
