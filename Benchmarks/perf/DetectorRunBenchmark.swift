@@ -33,10 +33,6 @@ struct DetectorRunBenchmark {
 
     init(arguments: [String]) {
         self.arguments = arguments
-        func value(_ name: String) -> String? {
-            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
-            return arguments[i + 1]
-        }
         if let v = value("--kind").flatMap(DenseDetectorKind.init(rawValue:)) { kind = v }
         if let v = value("--depth").flatMap(Int.init) { depth = v }
         if let v = value("--width").flatMap(Float.init) { width = v }
@@ -79,11 +75,13 @@ struct DetectorRunBenchmark {
         return url
     }
 
+    /// The value following `--name` on the command line.
+    func value(_ name: String) -> String? {
+        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+        return arguments[i + 1]
+    }
+
     func run() throws {
-        func value(_ name: String) -> String? {
-            guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
-            return arguments[i + 1]
-        }
         var scenes = SyntheticSceneConfig()
         scenes.trainCount = trainImages
         scenes.valCount = valImages

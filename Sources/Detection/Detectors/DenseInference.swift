@@ -29,12 +29,8 @@ extension DenseDetector {
             var d = [Float](repeating: 0, count: 4)
             if config.kind == .gfl {
                 let n1 = config.regMax + 1
-                for side in 0..<4 {
-                    let row = reg[(base + side * n1)..<(base + (side + 1) * n1)]
-                    let m = row.max()!
-                    var s: Float = 0, e: Float = 0
-                    for (j, z) in row.enumerated() { let w = Foundation.exp(z - m); s += w; e += w * Float(j) }
-                    d[side] = e / s
+                reg.withUnsafeBufferPointer { z in
+                    for side in 0..<4 { d[side] = expectedBin(z, offset: base + side * n1, bins: n1) }
                 }
             } else {
                 for side in 0..<4 { d[side] = Swift.max(reg[base + side], 0) }

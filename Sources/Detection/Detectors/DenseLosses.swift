@@ -44,11 +44,7 @@ extension DenseDetector {
             losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: score, weight: t.classWeight),
                                                        gamma: 2, alpha: nil) / numPos
             // w_i = max_c σ(z_ic) at the positive, detached; W = Σ w_i.
-            let weights = t.positives.map { flat -> Float in
-                var m = -Float.infinity
-                for c in 0..<k { m = Swift.max(m, flatCls.data[flat * k + c]) }
-                return 1 / (1 + Foundation.exp(-m))
-            }
+            let weights = out.maxClassScores(t.positives)
             let w = Swift.max(weights.reduce(0, +), 1e-6)
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: weights) * (2 / w)
             let n1 = config.regMax + 1
@@ -67,8 +63,9 @@ extension DenseDetector {
         return losses
     }
 
-    /// Positive priors' predicted boxes [N, 4] in input pixels, differentiable in `reg`.
-    func decodePositiveBoxes(_ reg: Tensor, local: [Int], priors: Priors) -> Tensor {
+    /// Selected priors' predicted boxes [N, 4] in input pixels, differentiable in `reg` (their
+    /// regression rows [N, R]); `local` are the priors' indices within one image.
+    public func decodePositiveBoxes(_ reg: Tensor, local: [Int], priors: Priors) -> Tensor {
         let n = local.count
         switch config.kind {
         case .fcos, .gfl:
@@ -95,3 +92,28 @@ extension DenseDetector {
 }
 
 @inline(__always) func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
+
+extension DenseDetector.Outputs {
+    /// σ(max_c z_c) at each flat prior (b·P + i), detached: GFL's localization-quality weight.
+    public func maxClassScores(_ flat: [Int]) -> [Float] {
+        let k = cls.shape[2]
+        return cls.data.withUnsafeBufferPointer { z in
+            flat.map { f in
+                var m = -Float.infinity
+                for c in 0..<k { m = Swift.max(m, z[f * k + c]) }
+                return 1 / (1 + Foundation.exp(-m))
+            }
+        }
+    }
+}
+
+/// Σ j·softmax(z)_j over one distribution's `bins` logits starting at `offset` (plain floats):
+/// the expected distance, in bins, that GFL's integral gives.
+@inline(__always)
+public func expectedBin(_ z: UnsafeBufferPointer<Float>, offset: Int, bins: Int) -> Float {
+    var m = -Float.infinity
+    for j in 0..<bins { m = Swift.max(m, z[offset + j]) }
+    var s: Float = 0, e: Float = 0
+    for j in 0..<bins { let w = Foundation.exp(z[offset + j] - m); s += w; e += w * Float(j) }
+    return e / s
+}

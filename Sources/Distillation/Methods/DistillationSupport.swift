@@ -27,16 +27,7 @@ extension LossTermInputs {
     }
 
     /// GFL's localization weight at each flat prior: σ(max_c z_c) of the student, detached.
-    func studentScores(_ flat: [Int]) -> [Float] {
-        let k = student.cls.shape[2]
-        return student.cls.data.withUnsafeBufferPointer { z in
-            flat.map { f in
-                var m = -Float.infinity
-                for c in 0..<k { m = Swift.max(m, z[f * k + c]) }
-                return 1 / (1 + Foundation.exp(-m))
-            }
-        }
-    }
+    func studentScores(_ flat: [Int]) -> [Float] { student.maxClassScores(flat) }
 }
 
 /// Level of each prior of one image, for per-level reductions (the mmdet heads' `loss_single`).
@@ -84,14 +75,9 @@ extension DenseDetector.Outputs {
         let r = reg.shape[2], bins = r / 4
         var out = [Float](repeating: 0, count: 4 * flat.count)
         reg.data.withUnsafeBufferPointer { z in
-            for (j, f) in flat.enumerated() { for e in 0..<4 {
-                let o = f * r + e * bins
-                var m = -Float.infinity
-                for k in 0..<bins { m = Swift.max(m, z[o + k]) }
-                var s: Float = 0, d: Float = 0
-                for k in 0..<bins { let v = Foundation.exp(z[o + k] - m); s += v; d += Float(k) * v }
-                out[4 * j + e] = d / s
-            } }
+            for (j, f) in flat.enumerated() {
+                for e in 0..<4 { out[4 * j + e] = expectedBin(z, offset: f * r + e * bins, bins: bins) }
+            }
         }
         return out
     }

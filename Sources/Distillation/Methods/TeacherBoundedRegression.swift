@@ -29,13 +29,8 @@ public final class TeacherBoundedRegression: LossTerm {
         let chosen = gated.indices.filter { gated[$0] }
         guard !chosen.isEmpty else { return ["loss_tbr": Tensor(scalar: 0)] }
         let flat = chosen.map { t.positives[$0] }, p = student.priors.layout.count
-        let n = chosen.count
-        let distances = student.distributionRows(flat).integralOfDistribution().reshaped([n, 4])
-        let stride = Tensor(shape: [n, 1], data: flat.map { student.priors.strides[$0 % p] })
-        let centers = Tensor(shape: [n, 4], data: flat.flatMap { f -> [Float] in
-            let c = student.priors.centers[f % p]; return [c.x, c.y, c.x, c.y]
-        })
-        let boxes = centers + distances * stride * Tensor(shape: [1, 4], data: [-1, -1, 1, 1])
+        let rows = student.reg.reshaped([-1, student.reg.shape[2]]).indexSelect(axis: 0, flat)
+        let boxes = inputs.studentDetector.decodePositiveBoxes(rows, local: flat.map { $0 % p }, priors: student.priors)
         let loss = boxes.giouLoss(target: chosen.map { t.positiveBoxes[$0] }, weights: chosen.map { weights[$0] })
         return ["loss_tbr": loss * (lossWeight / total)]
     }
