@@ -66,7 +66,7 @@ enum LDFixture {
     static func inputs(student: DenseDetector.Outputs, teacher: DenseDetector.Outputs, targets: DenseTargets,
                        truth: [GroundTruth]) -> LossTermInputs {
         LossTermInputs(studentDetector: detector(), student: student, teacher: teacher, targets: targets,
-                       batch: TrainingBatch(images: Tensor(zeros: [truth.count, 3, 1, 1]), truth: truth), iteration: 0)
+                       batch: TrainingBatch(images: Tensor(zeros: [truth.count, 3, 1, 1]), truth: truth))
     }
 }
 

@@ -31,7 +31,6 @@ public struct LossTermInputs {
     /// The student's assignment of the batch's ground truth.
     public var targets: DenseTargets
     public var batch: TrainingBatch
-    public var iteration: Int
 }
 
 /// Extra loss terms added to the detector's own (distillation methods implement this).
@@ -109,7 +108,7 @@ public final class DetectorTrainer {
             if !terms.isEmpty {
                 let teacherOut = teacher.map { t in GradMode.withoutGrad { t(batch.images) } }
                 let inputs = LossTermInputs(studentDetector: detector, student: out, teacher: teacherOut, targets: targets,
-                                            batch: batch, iteration: it)
+                                            batch: batch)
                 for term in terms { named.merge(term.losses(inputs)) { $0 + $1 } }
             }
             let values = named.mapValues(\.item)
