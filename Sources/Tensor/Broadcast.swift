@@ -8,7 +8,9 @@ func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
     return (0..<rank).map { i in
         precondition(pa[i] == pb[i] || pa[i] == 1 || pb[i] == 1,
                      "broadcast: shapes \(a) and \(b) are incompatible")
-        return max(pa[i], pb[i])
+        // A size-1 side takes the other's size, 0 included (NumPy): max() would turn an empty
+        // operand against a size-1 one into one uninitialised element.
+        return pa[i] == 1 ? pb[i] : pa[i]
     }
 }
 

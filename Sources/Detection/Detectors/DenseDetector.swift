@@ -41,7 +41,8 @@ public final class DenseDetector: Module {
         public let features: [Tensor]
         /// [B, P, K] classification logits, priors in `layout` order.
         public let cls: Tensor
-        /// [B, P, R] regression outputs (deltas, stride-unit distances, or GFL bin logits).
+        /// [B, P, R] regression outputs (deltas, stride-unit distances, or bin logits: GFL and
+        /// `boxHead: .distribution`).
         public let reg: Tensor
         /// [B, P, 1] centerness logits (FCOS, ATSS).
         public let centerness: Tensor?

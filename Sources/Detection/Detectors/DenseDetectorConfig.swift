@@ -32,6 +32,17 @@ public enum BackboneChoice: Sendable {
     }
 }
 
+/// How a dense head regresses its boxes.
+public enum DenseBoxHead: String, CaseIterable, Sendable, Codable {
+    /// The detector's own: RetinaNet and ATSS deltas, FCOS ReLU distances, GFL distributions.
+    case native
+    /// "GFL-ified" (LD paper §3.2, Table 4; methods.md D1): every prior predicts each side's
+    /// distance from its centre as n + 1 bin logits, decoded by the integral × stride, as LD's
+    /// `RetinaGFLHead`, `ATSSGFLHead` and `FCOSGFLHead`. Assignment, classification and the box
+    /// loss's weights stay the detector's own; GFL's head is this already.
+    case distribution
+}
+
 /// A dense detector's architecture and training constants; defaults follow mmdetection 2.x
 /// (methods.md §0.2–0.5), with sizes that small-scale profiles override.
 public struct DenseDetectorConfig: Sendable {
@@ -45,6 +56,9 @@ public struct DenseDetectorConfig: Sendable {
     public var regMax = 16
     /// Scale of FCOS's regress ranges relative to mmdet's 800-px defaults (128 px: 0.16).
     public var fcosRangeScale: Float = 1
+    /// `.distribution` gives RetinaNet, FCOS and ATSS GFL's box branch (LD's Table 4); no effect
+    /// on GFL, whose head is distributional anyway.
+    public var boxHead = DenseBoxHead.native
     public var postprocess: DensePostprocessConfig
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
@@ -53,7 +67,11 @@ public struct DenseDetectorConfig: Sendable {
     }
 
     var priorsPerLocation: Int { kind == .retinanet ? 9 : 1 }
-    var regressionChannels: Int { kind == .gfl ? 4 * (regMax + 1) : 4 }
+    /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
+    public var predictsDistributions: Bool { kind == .gfl || boxHead == .distribution }
+    /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
+    var regressesDistances: Bool { predictsDistributions || kind == .fcos }
+    var regressionChannels: Int { predictsDistributions ? 4 * (regMax + 1) : 4 }
     var usesCenterness: Bool { kind == .fcos || kind == .atss }
     /// FPN extra levels: P6 from C5 for RetinaNet, from P5 for the others (methods.md §0.1).
     var fpnExtra: FPN.Extra { kind == .retinanet ? .convOnInput : .convOnOutput }

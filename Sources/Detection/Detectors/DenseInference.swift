@@ -24,10 +24,9 @@ extension DenseDetector {
     /// One prior's box from its regression outputs (plain floats; inference only).
     func decodeBox(reg: [Float], prior i: Int, priors: Priors, maxShape: ImageSize) -> Box {
         let r = config.regressionChannels, base = i * r
-        switch config.kind {
-        case .fcos, .gfl:
+        if config.regressesDistances {
             var d = [Float](repeating: 0, count: 4)
-            if config.kind == .gfl {
+            if config.predictsDistributions {
                 let n1 = config.regMax + 1
                 reg.withUnsafeBufferPointer { z in
                     for side in 0..<4 { d[side] = expectedBin(z, offset: base + side * n1, bins: n1) }
@@ -37,7 +36,7 @@ extension DenseDetector {
             }
             let s = priors.strides[i], c = priors.centers[i]
             return DistanceCoder().decode(point: c, distances: (d[0] * s, d[1] * s, d[2] * s, d[3] * s), maxShape: maxShape)
-        case .retinanet, .atss:
+        } else {
             let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
             return coder.decode(prior: priors.anchors[i], delta: (reg[base], reg[base + 1], reg[base + 2], reg[base + 3]),
                                 maxShape: maxShape)

@@ -17,12 +17,21 @@ extension DenseDetector {
         case .retinanet:
             losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
                                                                         weight: t.classWeight)) / numPos
-            let deltas = DeltaXYWHCoder.retinaNet.encode(priors: local.map { out.priors.anchors[$0] }, gts: t.positiveBoxes)
-            losses["loss_bbox"] = posReg.l1Loss(target: deltas, weights: ones(local.count)) / numPos
+            if config.predictsDistributions {
+                // LD's `RetinaGFLHead`: GIoU ×2 on the integral-decoded boxes, weight 1 per
+                // positive, / N_pos; no DFL term (the head has none).
+                let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
+                losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: ones(local.count)) * (2 / numPos)
+            } else {
+                let deltas = DeltaXYWHCoder.retinaNet.encode(priors: local.map { out.priors.anchors[$0] }, gts: t.positiveBoxes)
+                losses["loss_bbox"] = posReg.l1Loss(target: deltas, weights: ones(local.count)) / numPos
+            }
 
         case .fcos, .atss:
             losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
                                                                         weight: t.classWeight)) / numPos
+            // GFL-ified FCOS/ATSS (LD's `FCOSGFLHead`, `ATSSGFLHead`) differ only in how
+            // `decodePositiveBoxes` reads the regression: same weights, normaliser, no DFL.
             let centers = local.map { out.priors.centers[$0] }
             let centerness = zip(centers, t.positiveBoxes).map { centernessTarget($0, $1) }
             let denominator = Swift.max(centerness.reduce(0, +), 1e-6)
@@ -64,12 +73,13 @@ extension DenseDetector {
     }
 
     /// Selected priors' predicted boxes [N, 4] in input pixels, differentiable in `reg` (their
-    /// regression rows [N, R]); `local` are the priors' indices within one image.
+    /// regression rows [N, R]); `local` are the priors' indices within one image. Distances
+    /// (distributions, or FCOS's ReLU outputs) are stride units from the prior's centre: the
+    /// anchor's centre for anchor-based heads, each of RetinaNet's 9 anchors on its own.
     public func decodePositiveBoxes(_ reg: Tensor, local: [Int], priors: Priors) -> Tensor {
         let n = local.count
-        switch config.kind {
-        case .fcos, .gfl:
-            let distances = config.kind == .gfl
+        if config.regressesDistances {
+            let distances = config.predictsDistributions
                 ? reg.reshaped([n, 4, config.regMax + 1]).integralOfDistribution()
                 : reg.relu()
             let stride = Tensor(shape: [n, 1], data: local.map { priors.strides[$0] })
@@ -77,7 +87,7 @@ extension DenseDetector {
                 let c = priors.centers[i]; return [c.x, c.y, c.x, c.y]
             })
             return centers + distances * stride * Tensor(shape: [1, 4], data: [-1, -1, 1, 1])
-        case .retinanet, .atss:
+        } else {
             let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
             let d = reg * Tensor(shape: [1, 4], data: coder.stds) + Tensor(shape: [1, 4], data: coder.means)
             let parts = d.split(axis: 1, sizes: [1, 1, 1, 1])

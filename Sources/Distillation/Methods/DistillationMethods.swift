@@ -56,7 +56,8 @@ public enum DistillationMethods {
 
     /// The term for one entry. `rng` initialises adapters (feature imitation with differing
     /// channels). Throws on an unknown method or parameter, an invalid value, or a detector pair
-    /// the method cannot work on (LD needs GFL distributions with the same n on both sides).
+    /// the method cannot work on (LD needs box distributions with the same n on both sides: GFL,
+    /// or RetinaNet/FCOS/ATSS with `boxHead: .distribution`).
     public static func term(method: String, parameters given: [String: MethodParameter], student: DenseDetectorConfig,
                             teacher: DenseDetectorConfig?, rng: inout RNG) throws -> LossTerm {
         guard let allowed = parameters[method] else { throw DistillationMethodError.unknownMethod(method, known: names) }
@@ -70,18 +71,26 @@ public enum DistillationMethods {
         switch method {
         case "ld":
             try requireDistributions(method, student, teacher, sameBins: true)
+            // Defaults are the official head's for this student detector; the entry may override.
+            let head = LDHeadConstants.forStudent(student.kind)
             var region = try p.region(allowVLR: true)
+            if case .valuableLocalization(var vlr) = region {
+                vlr.weighting = head.vlrWeighting
+                vlr.excludesPositives = head.vlrExcludesPositives
+                region = .valuableLocalization(vlr)
+            }
             var mainWeighting = LocalizationDistillation.MainWeighting.studentScore
             switch (region, try p.text("weighting")) {
             case (_, nil), (.main, "score"?): break
             case (.main, "uniform"?): mainWeighting = .uniform
-            case (.valuableLocalization(var vlr), let w?) where w == "iou" || w == "indicator":
-                vlr.weighting = w == "iou" ? .iou : .indicator
+            case (.valuableLocalization(var vlr), let w?) where ["iou", "indicator", "score"].contains(w):
+                vlr.weighting = w == "iou" ? .iou : w == "indicator" ? .indicator : .studentScore
                 region = .valuableLocalization(vlr)
-            default: throw p.invalid("weighting", "must be score|uniform on the main region, iou|indicator on the VLR")
+            default: throw p.invalid("weighting", "must be score|uniform on the main region, iou|indicator|score on the VLR")
             }
             let term = LocalizationDistillation(region: region, temperature: try p.number("temperature", 10, positive: true),
-                                                lossWeight: try p.number("weight", 0.25))
+                                                lossWeight: try p.number("weight", Double(head.ldWeight)),
+                                                normalizer: region == .main ? head.mainNormalizer : head.vlrNormalizer)
             term.mainWeighting = mainWeighting
             return term
         case "kd":
@@ -129,9 +138,13 @@ public enum DistillationMethods {
 
     static func requireDistributions(_ method: String, _ s: DenseDetectorConfig, _ t: DenseDetectorConfig,
                                      sameBins: Bool) throws {
-        guard s.kind == .gfl && t.kind == .gfl else {
+        guard s.predictsDistributions && t.predictsDistributions else {
+            func head(_ c: DenseDetectorConfig) -> String {
+                c.kind.rawValue + (c.predictsDistributions ? " (distributions)" : " (its native box head)")
+            }
             throw DistillationMethodError.unsupported(method: method, reason:
-                "needs distributional box heads (GFL) on student and teacher, got \(s.kind.rawValue) and \(t.kind.rawValue)")
+                "needs distributional box heads on student and teacher (GFL, or RetinaNet/FCOS/ATSS with box_head: "
+                + "distribution), got \(head(s)) and \(head(t))")
         }
         if sameBins && s.regMax != t.regMax {
             throw DistillationMethodError.unsupported(method: method, reason:

@@ -8,7 +8,7 @@ import Foundation
 /// - NMS at IoU 0.3 on the GI boxes, keep the first `topK` = 10.
 /// As in the code, boxes of different images in the batch may suppress each other (one NMS per
 /// level over the flattened batch), and the K are per level for the whole batch, not per image.
-/// Needs GFL distribution heads on both sides to decode the boxes.
+/// Needs distribution heads on both sides (GFL or GFL-ified) to decode the boxes.
 public struct GeneralInstanceSelection: Sendable, Equatable {
     public var topK: Int
     public var nmsIoU: Float

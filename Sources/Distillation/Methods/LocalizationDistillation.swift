@@ -4,13 +4,15 @@ import Tensor
 
 /// Localization distillation (LD paper §3.2, Eq. 6; methods.md D1–D2): per edge e ∈ {l, t, r, b}
 /// of each selected prior, KL(softmax(z_t/τ) ‖ softmax(z_s/τ)) over the n + 1 bins of GFL's
-/// box distributions; needs distribution heads with the same n on both sides.
+/// box distributions; needs distribution heads with the same n on both sides (GFL, or a
+/// GFL-ified RetinaNet/FCOS/ATSS).
 ///
 /// Reduction as the official GFL `LDHead` (the paper gives none): KL mean over bins × τ², times
 /// a per-prior weight, summed over priors and edges, divided by `normalizer`, times `lossWeight`.
 /// - main region: weight = the student's detached max class score (`.studentScore`, as the head
 ///   weights DFL), normalizer 4, loss weight 0.25 — a sum over positives, not a mean;
 /// - VLR: weight from the region (IoU by default), normalizer 16, loss weight 0.25.
+/// These are GFL's; `DistillationMethods` sets each student detector's (`LDHeadConstants`).
 /// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
 public final class LocalizationDistillation: LossTerm {
     public enum MainWeighting: Sendable, Equatable { case studentScore, uniform }
@@ -38,10 +40,10 @@ public final class LocalizationDistillation: LossTerm {
         let selection = inputs.selection(region)
         guard selection.count > 0 else { return [lossName: Tensor(scalar: 0)] }
         let perPrior: [Float]
-        if case .main = region, mainWeighting == .studentScore {
-            perPrior = inputs.studentScores(selection.indices)
-        } else {
-            perPrior = selection.weights
+        switch region {
+        case .main where mainWeighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
+        case .valuableLocalization(let vlr) where vlr.weighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
+        default: perPrior = selection.weights
         }
         let scale = lossWeight / normalizer
         let rows = perPrior.flatMap { w in [Float](repeating: w * scale, count: 4) }

@@ -26,8 +26,11 @@ public struct PriorSelection: Sendable, Equatable {
 ///   indicator (`weighting: .indicator` is the paper);
 /// - the band's upper end is open (`includesUpperBound` is the paper's ≤);
 /// - the band may overlap the positives (the RetinaNet head removes them: `excludesPositives`).
+/// `LDHeadConstants` holds each student detector's choices.
 public struct ValuableLocalizationRegion: Sendable, Equatable {
-    public enum Weighting: Sendable, Equatable { case iou, indicator }
+    /// `.studentScore`: the student's detached max class score, as LD's FCOS head weights its
+    /// region; `select` then gives weight 1 and the LD term reads the score.
+    public enum Weighting: Sendable, Equatable { case iou, indicator, studentScore }
 
     public var gamma: Float
     public var weighting: Weighting
@@ -58,17 +61,14 @@ public struct ValuableLocalizationRegion: Sendable, Equatable {
     }
 
     /// The whole batch. Thresholds come from the student's ATSS assignment when it has one,
-    /// else ATSS is run on the priors' anchors only to get them (as the LD code does for
-    /// RetinaNet and FCOS).
+    /// else from `thresholds(priors:gts:)`.
     public func select(priors: DenseDetector.Priors, truth: [GroundTruth], targets: DenseTargets) -> PriorSelection {
         let p = priors.layout.count
         let anchors = priors.regionAnchors
         var selection = PriorSelection()
         for (b, gt) in truth.enumerated() where !gt.boxes.isEmpty {
             let stored = b < targets.atssThresholds.count ? targets.atssThresholds[b] : []
-            let thresholds = stored.count == gt.boxes.count ? stored
-                : ATSSAssigner().assignDetailed(anchors: anchors, levelCounts: priors.layout.levelCounts, gts: gt.boxes,
-                                                ignoredGTs: gt.ignored).iouThresholds
+            let thresholds = stored.count == gt.boxes.count ? stored : Self.thresholds(priors: priors, gts: gt.boxes)
             for (i, w) in select(anchors: anchors, gts: gt.boxes, thresholds: thresholds) {
                 if excludesPositives && targets.assignments[b].isPositive(i) { continue }
                 selection.indices.append(b * p + i); selection.weights.append(w)
@@ -78,9 +78,23 @@ public struct ValuableLocalizationRegion: Sendable, Equatable {
     }
 }
 
+extension ValuableLocalizationRegion {
+    /// thr_g for a student not assigned by ATSS (RetinaNet, FCOS): mean + std of the IoUs of
+    /// the 9 region anchors nearest g's centre on each level, as the LD heads' `get_vlr_region`
+    /// computes it. RetinaNet's 9 anchors per location all count (the nearest 9 are usually
+    /// the 9 shapes at the nearest location); ignore regions play no part (the code passes
+    /// none). FCOS points use pseudo anchors (`regionAnchors`).
+    public static func thresholds(priors: DenseDetector.Priors, gts: [Box]) -> [Float] {
+        ATSSAssigner().assignDetailed(anchors: priors.regionAnchors, levelCounts: priors.layout.levelCounts, gts: gts)
+            .iouThresholds
+    }
+}
+
 extension DenseDetector.Priors {
     /// Boxes for the region rules (VLR, fine-grained masks): the anchors, or for point priors
-    /// (FCOS) squares of side 8·stride around the points, ATSS's anchor, as LD's FCOS head does.
+    /// (FCOS) squares of side 8·stride around the points: ATSS's anchor, the only anchor shape
+    /// LD's one-prior heads use (the FCOS head's own band function, which would need such boxes,
+    /// is commented out in the released code).
     public var regionAnchors: [Box] {
         guard points != nil else { return anchors }
         return zip(centers, strides).map { c, s in Box(centerX: c.x, centerY: c.y, width: 8 * s, height: 8 * s) }

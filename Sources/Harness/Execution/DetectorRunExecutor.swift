@@ -8,11 +8,12 @@ import Tensor
 
 /// Trains and evaluates runs with the project's own dense detectors on synthetic scenes.
 ///
-/// Supported today: RetinaNet, FCOS, ATSS and GFL on ResNet or MobileNetV2 analogues, on the
-/// standard and VOC-like synthetic variants, with the distillation methods `DistillationMethods`
-/// builds (LD's family) from a dense teacher. At reduced scale every backbone starts from its
-/// cached crop-classification pretraining. Everything else answers "not implemented" with what
-/// is missing, so its cells never show a number.
+/// Supported today: RetinaNet, FCOS, ATSS and GFL (the first three also with the GFL-ified
+/// `box_head: distribution`) on ResNet or MobileNetV2 analogues, on the standard and VOC-like
+/// synthetic variants, with the distillation methods `DistillationMethods` builds (LD's family)
+/// from a dense teacher. At reduced scale every backbone starts from its cached
+/// crop-classification pretraining. Everything else answers "not implemented" with what is
+/// missing, so its cells never show a number.
 public struct DetectorRunExecutor: RunExecutor {
     public init() {}
 
@@ -22,6 +23,11 @@ public struct DetectorRunExecutor: RunExecutor {
     public func support(_ spec: RunSpec) -> Support {
         guard DenseDetectorKind(rawValue: spec.detector) != nil else {
             return .notImplemented("detector \(spec.detector): not implemented yet")
+        }
+        for model in [spec] + (spec.teacher.map { [$0] } ?? []) {
+            if let head = model.boxHead, DenseBoxHead(rawValue: head) == nil {
+                return .notImplemented("box_head \(head) on \(model.detector): not implemented yet")
+            }
         }
         switch spec.backbone.family {
         case .resnet where !spec.backbone.deformable && [18, 34, 50, 101, 152].contains(spec.backbone.depth ?? 0): break
@@ -150,6 +156,10 @@ public struct DetectorRunExecutor: RunExecutor {
         }
         var detector = DenseDetectorConfig(kind: DenseDetectorKind(rawValue: spec.detector)!, numClasses: train.numClasses,
                                            backbone: backbone)
+        if let head = spec.boxHead {
+            guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
+            detector.boxHead = choice
+        }
         // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
         // scale the towers have 2 convolutions instead of 4 (the reference study's head).
         let width = spec.backbone.family == .resnet ? spec.backbone.widthMultiplier : 1

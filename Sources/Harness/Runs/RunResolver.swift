@@ -6,11 +6,15 @@ struct RunResolver {
 
     /// The setting fields this resolver reads; any other top-level field is reported.
     static let understoodFields: Set<String> = [
-        "dataset", "split", "schedule", "multiscale", "detector", "student", "teacher", "distillation",
+        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation",
     ]
 
     /// Fields of a `teacher:` map besides its backbone's.
-    static let teacherFields: Set<String> = ["detector", "schedule", "multiscale"]
+    static let teacherFields: Set<String> = ["detector", "box_head", "schedule", "multiscale"]
+
+    /// Detectors whose own box head already predicts distributions: `box_head: distribution`
+    /// changes nothing there, so it is dropped and the run stays the plain detector's.
+    static let distributionalDetectors: Set<String> = ["gfl"]
 
     /// The student trained under `setting`. A teacher is attached only when the setting has
     /// distillation terms: a baseline row of a distillation table trains without one, although
@@ -35,14 +39,15 @@ struct RunResolver {
             do { teacher = try teacherSpec(setting, seed: seed, split: nil) } catch { throw NotImplemented("teacher: " + error.reason) }
         }
         return try model(setting: setting, modelMap: setting["student"], context: "student",
-                         detector: setting["detector"], schedule: setting["schedule"],
+                         detector: setting["detector"], boxHead: setting["box_head"], schedule: setting["schedule"],
                          multiscale: setting["multiscale"], split: setting["split"]?.string, terms: terms,
                          teacher: teacher, seed: seed)
     }
 
     /// The teacher the setting names, trained on its own without distillation. Fields it leaves
-    /// out come from the student's setting: the detector, the schedule (UniKD's teachers state
-    /// none) and multi-scale training; the dataset is always the student's.
+    /// out come from the student's setting: the detector, its box head (so an LD teacher gets the
+    /// student's distributional head), the schedule (UniKD's teachers state none) and multi-scale
+    /// training; the dataset is always the student's.
     ///
     /// Seed policy: the teacher of a seed-s student is trained with seed s (one teacher per seed,
     /// shared by every student of that seed). A seed is a replicate of the whole pipeline, so the
@@ -54,19 +59,22 @@ struct RunResolver {
         }
         return try model(setting: setting, modelMap: map, context: "teacher",
                          detector: map["detector"] ?? setting["detector"],
+                         boxHead: map["box_head"] ?? setting["box_head"],
                          schedule: map["schedule"] ?? setting["schedule"],
                          multiscale: map["multiscale"] ?? setting["multiscale"],
                          split: split, terms: [], teacher: nil, seed: seed, ignoring: Self.teacherFields)
     }
 
     private func model(setting: SettingValue, modelMap: SettingValue?, context: String, detector: SettingValue?,
-                       schedule: SettingValue?, multiscale: SettingValue?, split: String?, terms: [SettingValue],
-                       teacher: RunSpec?, seed: Int, ignoring: Set<String> = []) throws(NotImplemented) -> RunSpec {
+                       boxHead: SettingValue?, schedule: SettingValue?, multiscale: SettingValue?, split: String?,
+                       terms: [SettingValue], teacher: RunSpec?, seed: Int,
+                       ignoring: Set<String> = []) throws(NotImplemented) -> RunSpec {
         let datasetName = setting["dataset"]?.string
         let dataset = try DatasetSpec.resolve(name: datasetName, split: split, scale: scale).get()
         guard let detectorName = detector?.string else {
             throw NotImplemented("\(context): no detector given")
         }
+        let head = try boxHeadName(boxHead, detector: detectorName)
         let backbone = try BackboneConfig.resolve(modelMap, scale: scale, context: context, ignoring: ignoring).get()
         let scheduleText: String?
         switch schedule {
@@ -83,7 +91,17 @@ struct RunResolver {
         }
         return RunSpec(scale: scale, dataset: dataset, detector: detectorName, backbone: backbone,
                        schedule: resolvedSchedule, multiscale: multiscaleFlag, distillation: terms,
-                       teacher: teacher, seed: seed)
+                       teacher: teacher, seed: seed, boxHead: head)
+    }
+
+    /// `box_head`: absent or `native` is the detector's own head (nil); `distribution` the
+    /// GFL-ified one, except on a detector whose head is distributional already.
+    private func boxHeadName(_ value: SettingValue?, detector: String) throws(NotImplemented) -> String? {
+        switch value {
+        case nil, .string("native")?: return nil
+        case .string("distribution")?: return Self.distributionalDetectors.contains(detector) ? nil : "distribution"
+        case let value?: throw NotImplemented("box_head '\(value)': expected distribution or native")
+        }
     }
 
     private func distillationTerms(_ value: SettingValue?) throws(NotImplemented) -> [SettingValue] {

@@ -12,6 +12,10 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var dataset: DatasetSpec
     /// As the tables name it: gfl, retinanet, faster_rcnn…
     public var detector: String
+    /// The table's `box_head`: nil for the detector's own head, "distribution" for the
+    /// GFL-ified box branch of LD's Table 4. Absent from the JSON when nil, so that runs resolved
+    /// before the field existed keep their ids.
+    public var boxHead: String?
     public var backbone: BackboneConfig
     public var schedule: ScheduleSpec
     public var multiscale: Bool
@@ -25,11 +29,12 @@ public struct RunSpec: Codable, Hashable, Sendable {
 
     public init(scale: ScaleProfile, dataset: DatasetSpec, detector: String, backbone: BackboneConfig,
                 schedule: ScheduleSpec, multiscale: Bool, distillation: [SettingValue], teacher: RunSpec?,
-                seed: Int, calibration: Int = ScaleCalibration.revision) {
+                seed: Int, calibration: Int = ScaleCalibration.revision, boxHead: String? = nil) {
         self.scale = scale
         self.calibration = calibration
         self.dataset = dataset
         self.detector = detector
+        self.boxHead = boxHead
         self.backbone = backbone
         self.schedule = schedule
         self.multiscale = multiscale
@@ -53,7 +58,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scale, calibration, dataset, detector, backbone, schedule, multiscale, distillation, seed, teacher
+        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation, seed, teacher
     }
 
     public init(from decoder: Decoder) throws {
@@ -67,7 +72,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
                   distillation: try container.decode([SettingValue].self, forKey: .distillation),
                   teacher: try container.decodeIfPresent(RunSpec.self, forKey: .teacher),
                   seed: try container.decode(Int.self, forKey: .seed),
-                  calibration: try container.decode(Int.self, forKey: .calibration))
+                  calibration: try container.decode(Int.self, forKey: .calibration),
+                  boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -76,6 +82,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         try container.encode(calibration, forKey: .calibration)
         try container.encode(dataset, forKey: .dataset)
         try container.encode(detector, forKey: .detector)
+        try container.encodeIfPresent(boxHead, forKey: .boxHead)
         try container.encode(backbone, forKey: .backbone)
         try container.encode(schedule, forKey: .schedule)
         try container.encode(multiscale, forKey: .multiscale)
@@ -119,7 +126,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     var model: String {
         let epochs = schedule.epochs % ScaleCalibration.epochsPerX == 0
             ? "\(schedule.epochs / ScaleCalibration.epochsPerX)x" : "\(schedule.epochs)e"
-        var text = "\(dataset.name) \(detector) \(backbone.summary) \(epochs)"
+        let head = boxHead.map { "(box_head: \($0))" } ?? ""
+        var text = "\(dataset.name) \(detector)\(head) \(backbone.summary) \(epochs)"
         if multiscale { text += " ms" }
         return text
     }

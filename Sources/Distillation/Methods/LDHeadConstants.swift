@@ -1,0 +1,39 @@
+import Detection
+
+/// The constants the official LD heads (HikariTJU/LD, `mmdet/models/dense_heads/`) use for each
+/// student detector (methods.md D2–D4): the defaults of `DistillationMethods` when a table entry
+/// gives no `weight:`/`weighting:`. Every LD term is `weight · Σ w·KL_mean·τ² / normalizer`.
+///
+/// - GFL (`ld_head.py`): LD 0.25 /4 on the positives; VLR 0.25 /16 with IoU weights, VLR may
+///   overlap the positives.
+/// - RetinaNet (`ld_retina.py`, config `ld_retina_r50_1x.py`): LD 5 /4; VLR `0.03 · loss_ld`
+///   (so 5 · 0.03 /4) with IoU weights, positives removed from it; KD T = 8.
+/// - ATSS (`ld_atss.py`): LD 0.25 /4; VLR `0.15 · loss_ld` with IoU weights, positives kept.
+/// - FCOS (`ld_fcos_head.py`): LD 0.25 /4; "VLR" `0.25 · loss_ld` weighted by the student's max
+///   class score, never on a positive. The released FCOS head does not use the DIoU band: its
+///   band function (`assign_neg`) is commented out and its region is every non-positive point
+///   inside a gt box. Here the paper's band is kept (the tables give it a γ), on pseudo anchors
+///   (`Priors.regionAnchors`), with the code's weight, factor and positive exclusion.
+/// The main-region weight is the student's max class score for every head. A table's `weight:`
+/// replaces the loss_ld weight; the head's VLR factor stays in the normaliser (4 / factor).
+struct LDHeadConstants: Equatable {
+    /// `loss_ld.loss_weight` of the student's config.
+    var ldWeight: Float
+    /// The head's extra factor on its VLR LD (GFL's /16 is 0.25 on top of the /4).
+    var vlrFactor: Float
+    var vlrWeighting: ValuableLocalizationRegion.Weighting
+    var vlrExcludesPositives: Bool
+
+    static func forStudent(_ kind: DenseDetectorKind) -> LDHeadConstants {
+        switch kind {
+        case .gfl: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .iou, vlrExcludesPositives: false)
+        case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true)
+        case .atss: return .init(ldWeight: 0.25, vlrFactor: 0.15, vlrWeighting: .iou, vlrExcludesPositives: false)
+        case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)
+        }
+    }
+
+    /// Sum over the 4 edges of each prior, divided by 4 (and by the VLR factor's inverse).
+    var mainNormalizer: Float { 4 }
+    var vlrNormalizer: Float { 4 / vlrFactor }
+}
