@@ -58,7 +58,11 @@ struct DetectorRunBenchmark {
 
     /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations.
     func pretrained(_ config: ResNet.Config, scene: SyntheticSceneConfig) throws -> URL {
-        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-col\(scene.colourInformativeness)-d\(scene.distractorsPerObject)\(arguments.contains("--zero-init") ? "-z" : "").ckpt")
+        // Named by everything that shapes the weights: the architecture, the budget and the whole
+        // scene configuration (FNV-1a of its description: Swift's own hash is seeded per process).
+        var sceneHash: UInt64 = 0xcbf29ce484222325
+        for byte in String(describing: scene).utf8 { sceneHash = (sceneHash ^ UInt64(byte)) &* 0x100000001b3 }
+        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-s\(String(sceneHash, radix: 16))\(arguments.contains("--zero-init") ? "-z" : "").ckpt")
         if FileManager.default.fileExists(atPath: url.path) { return url }
         var rng = RNG(seed: 1)
         let backbone = ResNet(config, rng: &rng)
@@ -77,7 +81,7 @@ struct DetectorRunBenchmark {
 
     /// The value following `--name` on the command line.
     func value(_ name: String) -> String? {
-        guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+        guard let i = arguments.lastIndex(of: name), i + 1 < arguments.count else { return nil }  // the last occurrence wins
         return arguments[i + 1]
     }
 
@@ -91,7 +95,17 @@ struct DetectorRunBenchmark {
         if let maxObjects { scenes.objectsPerImage = Swift.min(2, maxObjects)...maxObjects }
         scenes.objectSide = .init(p5: scenes.objectSide.p5 * objectScale, p50: scenes.objectSide.p50 * objectScale,
                                   p95: min(0.8, scenes.objectSide.p95 * objectScale))
+        if let v = value("--hue-jitter").flatMap(Float.init) { scenes.hueJitter = v }
+        if let v = value("--blur-scale").flatMap(Float.init) {
+            scenes.blurSigma = scenes.blurSigma.lowerBound * v...scenes.blurSigma.upperBound * v
+        }
         var (train, val) = SyntheticScenes.splits(scenes)
+        if let directory = value("--export-scenes") {
+            // The validation split as COCO JSON + JPEGs, to look at what the detector sees.
+            try val.write(to: URL(fileURLWithPath: directory))
+            print("wrote \(valImages) validation scenes under \(directory)")
+            return
+        }
         if overfit { val = SyntheticScenes(config: scenes, split: .train) }  // scores the training images
         let backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
         var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses, backbone: .resnet(backboneConfig))

@@ -120,7 +120,7 @@ extension PlannedObject {
         sinAngle = DeterministicMath.sin(angle)
 
         let hue = rng.chance(config.colourInformativeness)
-            ? kind.preferredHue + rng.uniform(in: -0.06...0.06) : rng.uniform()
+            ? kind.preferredHue + rng.uniform(in: -config.hueJitter...config.hueJitter) : rng.uniform()
         let value = rng.uniform(in: 0.35...0.95)
         colour = colourFromHSV(hue: hue, saturation: rng.uniform(in: 0.3...0.9), value: value)
         // The second colour is darker on bright objects and brighter on dark ones.

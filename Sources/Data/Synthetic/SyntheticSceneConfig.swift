@@ -77,8 +77,12 @@ public struct SyntheticSceneConfig: Equatable, Sendable, Codable {
     public var backgroundPatchProbability: Float = 0.5
     /// Amplitude of the background's low-frequency brightness noise and of its colour gradient.
     public var backgroundVariation: Float = 0.12
-    /// Probability that an object's hue is its class's preferred hue (±0.06) rather than any hue.
+    /// Probability that an object's hue is its class's preferred hue (± `hueJitter`) rather than any hue.
     public var colourInformativeness: Float = 0.35
+    /// Half-width of the hue band around a class's preferred hue. Twelve classes' preferred hues
+    /// lie at least 0.056 apart, so at the default ±0.06 neighbouring classes share hues and only
+    /// shape and texture tell them apart; below ±0.028 the hue alone separates them.
+    public var hueJitter: Float = 0.06
     /// Brightness difference between a texture's two colours.
     public var textureContrast: ClosedRange<Float> = 0.3...0.6
     /// Texture period in pixels: small objects show only a few periods, large ones many.

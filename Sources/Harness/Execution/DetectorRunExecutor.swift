@@ -135,6 +135,7 @@ public struct DetectorRunExecutor: RunExecutor {
         scenes.objectSide = .init(p5: side.p5 * k, p50: side.p50 * k, p95: Swift.min(0.8, side.p95 * k))
         if let colour = numbers.colourInformativeness { scenes.colourInformativeness = colour }
         if let distractors = numbers.distractorsPerObject { scenes.distractorsPerObject = distractors }
+        if let jitter = numbers.hueJitter { scenes.hueJitter = jitter }
         if let cap = numbers.maxObjectsPerImage {
             scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
         }

@@ -44,6 +44,8 @@ public enum ScaleCalibration {
         /// object wears its class's hue, and unlabelled look-alikes per object.
         public var colourInformativeness: Float? = nil
         public var distractorsPerObject: Float? = nil
+        /// Overrides the half-width of the hue band around each class's preferred hue.
+        public var hueJitter: Float? = nil
         /// The ImageNet analogue: crop-classification pretraining of each backbone, cached and
         /// shared by all runs. Nil at full (real ImageNet weights are not loaded yet).
         public var pretraining: Pretraining? = nil
