@@ -47,6 +47,33 @@ public struct DetectorRunExecutor: RunExecutor {
                 return .notImplemented("\(error)")
             }
         }
+        if let analysis = spec.analysis { return analysisSupport(spec, analysis) }
+        return .supported
+    }
+
+    /// Whether an analysis run (`RunAnalysis`) can be measured: a known kind and a dense teacher
+    /// whose tensors have the student's shapes (Pearson's r pairs their elements one to one).
+    func analysisSupport(_ spec: RunSpec, _ analysis: RunAnalysis) -> Support {
+        guard analysis.kind == RunAnalysis.teacherCorrelation else {
+            return .notImplemented("analysis \(analysis.kind): not implemented yet")
+        }
+        guard let teacher = spec.teacher else { return .notImplemented("\(analysis.kind): no teacher to compare with") }
+        guard DenseDetectorKind(rawValue: teacher.detector) != nil,
+              let s = try? Self.detectionRun(spec).detector, let t = try? Self.detectionRun(teacher).detector else {
+            return .supported  // the teacher's own support names what is missing (SupportCheck)
+        }
+        var differences: [String] = []
+        if s.fpnChannels != t.fpnChannels { differences.append("FPN channels \(s.fpnChannels) vs \(t.fpnChannels)") }
+        if s.predictsDistributions != t.predictsDistributions || (s.predictsDistributions && s.regMax != t.regMax) {
+            differences.append("box outputs per prior differ (n = \(s.predictsDistributions ? "\(s.regMax)" : "none") vs "
+                               + "\(t.predictsDistributions ? "\(t.regMax)" : "none"))")
+        }
+        if (s.kind == .retinanet) != (t.kind == .retinanet) { differences.append("priors per location differ") }
+        if spec.backbone.stem != teacher.backbone.stem { differences.append("FPN strides differ (stem)") }
+        guard differences.isEmpty else {
+            return .notImplemented("\(analysis.kind): student and teacher tensors differ in shape ("
+                                   + differences.joined(separator: ", ") + ")")
+        }
         return .supported
     }
 
@@ -77,6 +104,7 @@ public struct DetectorRunExecutor: RunExecutor {
 
     public func execute(_ spec: RunSpec, context: RunContext) throws -> RunResult {
         if case .notImplemented(let why) = support(spec) { throw RunFailure.other(why) }
+        if let analysis = spec.analysis { return try Self.analyse(spec, analysis, context: context) }
         var run = try Self.detectionRun(spec)
         let terms = try Self.terms(spec)
         if let teacherSpec = spec.teacher, !terms.isEmpty {
@@ -114,6 +142,40 @@ public struct DetectorRunExecutor: RunExecutor {
         metrics["train_hours"] = outcome.trainingSeconds / 3600
         return RunResult(metrics: metrics, artifacts: ["checkpoint": checkpoint],
                          seconds: outcome.trainingSeconds + outcome.evaluationSeconds, curve: curve)
+    }
+
+    /// An analysis run: loads the analysed run's and the teacher's final checkpoints and measures
+    /// them on the subject's validation split; trains nothing. `teacher_correlation` records
+    /// `pearson_features` and `pearson_bbox_logits` (plain r, not percent; left out when no
+    /// (image, level) pair has an r) and `pearson_images`.
+    static func analyse(_ spec: RunSpec, _ analysis: RunAnalysis, context: RunContext) throws -> RunResult {
+        guard let subject = spec.subject, let teacherSpec = spec.teacher else {
+            throw RunFailure.other("\(analysis.kind): an analysis run needs the run it analyses and a teacher")
+        }
+        guard let subjectWeights = context.subjectArtifacts["checkpoint"] else {
+            throw RunFailure.other("the analysed run \(subject.id.prefix(12)) left no checkpoint")
+        }
+        guard let teacherWeights = context.teacherArtifacts["checkpoint"] else {
+            throw RunFailure.other("the teacher run \(teacherSpec.id.prefix(12)) left no checkpoint")
+        }
+        let began = Date()
+        let run = try detectionRun(subject)
+        // `loadTeacher` restores any run's final weights, frozen in eval mode.
+        let student = try DetectionRun.loadTeacher(run.detector, from: subjectWeights)
+        let teacher = try DetectionRun.loadTeacher(try detectionRun(teacherSpec).detector, from: teacherWeights)
+        var correlation = TeacherStudentCorrelation(images: analysis.images ?? run.val.count)
+        correlation.transform = run.evaluation.transform
+        context.progress(RunProgress(iteration: 0, total: 1, message: "teacher-student correlation"))
+        let result = try correlation.measure(student: student, teacher: teacher, on: run.val)
+        context.progress(RunProgress(iteration: 1, total: 1))
+        var metrics: [String: Double] = ["pearson_images": Double(result.images)]
+        metrics["pearson_features"] = result.features
+        metrics["pearson_bbox_logits"] = result.bboxLogits
+        if result.undefinedFeaturePairs + result.undefinedBoxPairs > 0 {
+            metrics["pearson_undefined_feature_pairs"] = Double(result.undefinedFeaturePairs)
+            metrics["pearson_undefined_box_pairs"] = Double(result.undefinedBoxPairs)
+        }
+        return RunResult(metrics: metrics, seconds: Date().timeIntervalSince(began))
     }
 
     /// COCO's twelve statistics and AP at IoU 0.5…0.9, in percent. pycocotools' −1 means

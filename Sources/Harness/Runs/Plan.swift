@@ -39,6 +39,12 @@ public struct PlannedRun: Sendable {
     public var uses: [CellUse]
     /// Some student depends on it.
     public var isTeacher: Bool
+    /// For an analysis run (`RunSpec.analysis`): the training run it measures, needed finished
+    /// (with its checkpoint) first.
+    public var subjectID: String? = nil
+
+    /// The runs this one needs finished first: the run it analyses, then its teacher.
+    public var dependencies: [String] { [subjectID, teacherID].compactMap { $0 } }
 }
 
 /// A cell of a table measured by a run at one seed.

@@ -1,7 +1,8 @@
 import Foundation
 
-/// `bench plan`: one line per distinct run (id, what, cached?, teacher it depends on, estimated
-/// time or "not implemented"), then totals and the reasons cells cannot run, grouped.
+/// `bench plan`: one line per distinct run (id, what, cached?, the runs it depends on: its
+/// teacher, and for an analysis run first the run it analyses; estimated time or "not
+/// implemented"), then totals and the reasons cells cannot run, grouped.
 public enum PlanListing {
     public static func render(_ plan: Plan, states: [String: RunState], support: SupportCheck,
                               estimate: RunTimeEstimate) -> String {
@@ -23,7 +24,7 @@ public enum PlanListing {
                 time = "not needed (no student of it can run)"
             }
             rows.append([shortRunID(run.id), run.spec.summary, cached ? "yes" : "no",
-                         run.teacherID.map(shortRunID) ?? "-", time])
+                         run.dependencies.isEmpty ? "-" : run.dependencies.map(shortRunID).joined(separator: " "), time])
         }
         var lines = layout(rows)
 

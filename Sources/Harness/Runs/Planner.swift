@@ -23,11 +23,22 @@ public enum Planner {
                     let setting = table.effectiveSetting(row: row, column: column)
                     var bySeed: [Int: String] = [:]
                     var failure: NotImplemented?
+                    // A metric relating the student to its teacher is measured by an analysis
+                    // run of the cell's training run (see `RunAnalysis`).
+                    let analysis = RunAnalysis.forMetric(column.metric, scale: scale)
                     for seed in seeds {
-                        // A `role: teacher` row's cell is the column's teacher model itself.
-                        let resolved = row.role == .teacher
-                            ? resolver.teacher(setting, seed: seed)
-                            : resolver.student(setting, seed: seed)
+                        let resolved: Result<RunSpec, NotImplemented>
+                        switch (row.role, analysis) {
+                        case let (.teacher?, analysis?):
+                            resolved = .failure(NotImplemented("\(analysis.kind) of a teacher row: it compares a student with its teacher"))
+                        case (.teacher?, nil):
+                            // A `role: teacher` row's cell is the column's teacher model itself.
+                            resolved = resolver.teacher(setting, seed: seed)
+                        case let (nil, analysis?):
+                            resolved = resolver.analysed(setting, seed: seed, analysis: analysis)
+                        case (nil, nil):
+                            resolved = resolver.student(setting, seed: seed)
+                        }
                         switch resolved {
                         case let .success(spec):
                             bySeed[seed] = builder.add(spec, use: CellUse(table: table.id, cell: reference, seed: seed))
@@ -49,9 +60,10 @@ public enum Planner {
         var runs: [PlannedRun] = []
         var index: [String: Int] = [:]
 
-        /// Adds `spec` (and, first, its teacher chain); returns its id.
+        /// Adds `spec` (and, first, the run it analyses and its teacher chain); returns its id.
         @discardableResult
         mutating func add(_ spec: RunSpec, use: CellUse?) -> String {
+            let subjectID = spec.subject.map { add($0, use: nil) }
             let teacherID = spec.teacher.map { add($0, use: nil) }
             if let teacherID { runs[index[teacherID]!].isTeacher = true }
             let id = spec.id
@@ -60,22 +72,22 @@ public enum Planner {
                 return id
             }
             index[id] = runs.count
-            runs.append(PlannedRun(id: id, spec: spec, teacherID: teacherID, uses: use.map { [$0] } ?? [], isTeacher: false))
+            runs.append(PlannedRun(id: id, spec: spec, teacherID: teacherID, uses: use.map { [$0] } ?? [], isTeacher: false,
+                                   subjectID: subjectID))
             return id
         }
 
-        /// Seed, then depth of the teacher chain, then teachers before other runs, then first
-        /// appearance: a topological order because a teacher is always shallower than its student.
+        /// Seed, then depth of the dependency chain, then teachers before other runs, then first
+        /// appearance: a topological order because a run is always deeper than the runs it needs
+        /// (its teacher; for an analysis run, also the run it analyses).
         func ordered() -> [PlannedRun] {
-            func depth(_ run: PlannedRun) -> Int {
-                var depth = 0
-                var current = run.spec.teacher
-                while let teacher = current { depth += 1; current = teacher.teacher }
-                return depth
+            func depth(_ spec: RunSpec) -> Int {
+                [spec.teacher, spec.subject].compactMap { $0.map { depth($0) + 1 } }.max() ?? 0
             }
+            let depths = runs.map { depth($0.spec) }
             return runs.enumerated().sorted { lhs, rhs in
-                let left = (lhs.element.spec.seed, depth(lhs.element), lhs.element.isTeacher ? 0 : 1, lhs.offset)
-                let right = (rhs.element.spec.seed, depth(rhs.element), rhs.element.isTeacher ? 0 : 1, rhs.offset)
+                let left = (lhs.element.spec.seed, depths[lhs.offset], lhs.element.isTeacher ? 0 : 1, lhs.offset)
+                let right = (rhs.element.spec.seed, depths[rhs.offset], rhs.element.isTeacher ? 0 : 1, rhs.offset)
                 return left < right
             }.map(\.element)
         }

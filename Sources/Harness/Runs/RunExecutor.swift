@@ -20,6 +20,9 @@ public struct RunContext {
     public var workDirectory: URL
     /// The teacher run's artifacts by kind ("checkpoint" → file); empty without a teacher.
     public var teacherArtifacts: [String: URL]
+    /// For an analysis run (`RunSpec.analysis`): the analysed training run's artifacts by kind;
+    /// empty otherwise.
+    public var subjectArtifacts: [String: URL]
     /// Report progress now and then (every few iterations); drives the progress bar and ETA.
     public var progress: (RunProgress) -> Void
     /// The latest checkpoint in the work directory when the run was interrupted before; resume
@@ -30,8 +33,9 @@ public struct RunContext {
     public var cacheDirectory: URL
 
     public init(workDirectory: URL, teacherArtifacts: [String: URL], progress: @escaping (RunProgress) -> Void,
-                resumeCheckpoint: URL?, cacheDirectory: URL? = nil) {
+                resumeCheckpoint: URL?, cacheDirectory: URL? = nil, subjectArtifacts: [String: URL] = [:]) {
         self.workDirectory = workDirectory
+        self.subjectArtifacts = subjectArtifacts
         self.cacheDirectory = cacheDirectory ?? workDirectory.appendingPathComponent("cache", isDirectory: true)
         self.teacherArtifacts = teacherArtifacts
         self.progress = progress

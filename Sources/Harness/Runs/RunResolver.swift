@@ -28,6 +28,29 @@ struct RunResolver {
         do { return .success(try teacherSpec(setting, seed: seed, split: setting["split"]?.string)) } catch { return .failure(error) }
     }
 
+    /// The analysis run of the student trained under `setting` (see `RunAnalysis`): the student's
+    /// spec with `analysis` set and, for a baseline, the setting's teacher attached (the one a
+    /// distilled student of the same seed learns from). Its `subject` is exactly what `student`
+    /// resolves, so the baseline's training run, and its id, do not change.
+    func analysed(_ setting: SettingValue, seed: Int, analysis: RunAnalysis) -> Result<RunSpec, NotImplemented> {
+        do { return .success(try analysisSpec(setting, seed: seed, analysis: analysis)) } catch { return .failure(error) }
+    }
+
+    private func analysisSpec(_ setting: SettingValue, seed: Int, analysis: RunAnalysis) throws(NotImplemented) -> RunSpec {
+        var spec = try studentSpec(setting, seed: seed)
+        if spec.teacher == nil {
+            guard spec.distillation.isEmpty else {
+                throw NotImplemented("\(analysis.kind) of a self-distilled run: it has no teacher to compare with")
+            }
+            guard setting["teacher"] != nil else {
+                throw NotImplemented("\(analysis.kind): the setting names no teacher to compare the student with")
+            }
+            do { spec.teacher = try teacherSpec(setting, seed: seed, split: nil) } catch { throw NotImplemented("teacher: " + error.reason) }
+        }
+        spec.analysis = analysis
+        return spec
+    }
+
     private func studentSpec(_ setting: SettingValue, seed: Int) throws(NotImplemented) -> RunSpec {
         for key in (setting.map ?? [:]).keys.sorted() where !Self.understoodFields.contains(key) {
             throw NotImplemented("setting field '\(key)': not understood by the planner")

@@ -24,12 +24,17 @@ public struct RunSpec: Codable, Hashable, Sendable {
     /// row lists them in does not make a different run.
     public var distillation: [SettingValue]
     public var seed: Int
+    /// Set on an analysis run (see `RunAnalysis`): the spec is then not trained but measures the
+    /// trained run `subject` against `teacher`. Absent from the JSON when nil, so every training
+    /// run keeps its id.
+    public var analysis: RunAnalysis?
     /// An array of at most one element: a struct cannot hold itself directly.
     private var teacherStorage: [RunSpec]
 
     public init(scale: ScaleProfile, dataset: DatasetSpec, detector: String, backbone: BackboneConfig,
                 schedule: ScheduleSpec, multiscale: Bool, distillation: [SettingValue], teacher: RunSpec?,
-                seed: Int, calibration: Int = ScaleCalibration.revision, boxHead: String? = nil) {
+                seed: Int, calibration: Int = ScaleCalibration.revision, boxHead: String? = nil,
+                analysis: RunAnalysis? = nil) {
         self.scale = scale
         self.calibration = calibration
         self.dataset = dataset
@@ -40,11 +45,14 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.multiscale = multiscale
         self.distillation = RunSpec.canonicalOrder(distillation)
         self.seed = seed
+        self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
     }
 
     /// The model whose predictions and features the distillation terms read; nil for runs without
-    /// distillation and for self-distillation (LGD, LabelEnc).
+    /// distillation and for self-distillation (LGD, LabelEnc). On an analysis run: the teacher the
+    /// subject is compared with (for a baseline subject, the setting's teacher, attached for the
+    /// analysis only).
     public var teacher: RunSpec? {
         get { teacherStorage.first }
         set { teacherStorage = newValue.map { [$0] } ?? [] }
@@ -58,7 +66,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation, seed, teacher
+        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation, seed, teacher, analysis
     }
 
     public init(from decoder: Decoder) throws {
@@ -73,7 +81,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
                   teacher: try container.decodeIfPresent(RunSpec.self, forKey: .teacher),
                   seed: try container.decode(Int.self, forKey: .seed),
                   calibration: try container.decode(Int.self, forKey: .calibration),
-                  boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead))
+                  boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead),
+                  analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -89,6 +98,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         try container.encode(distillation, forKey: .distillation)
         try container.encode(seed, forKey: .seed)
         try container.encodeIfPresent(teacher, forKey: .teacher)
+        try container.encodeIfPresent(analysis, forKey: .analysis)
     }
 
     /// The canonical JSON text (see `JSONValue`): what the id hashes and what the store keeps.
@@ -111,6 +121,10 @@ public struct RunSpec: Codable, Hashable, Sendable {
 
     /// "gfl resnet18 1x +ld/main+ld/vlr+kd/main ← gfl resnet101 2x, seed 1": for listings.
     public var summary: String {
+        if let analysis, let subject, let teacher {
+            let images = analysis.images.map { "first \($0) val images" } ?? "every val image"
+            return "\(analysis.kind) (\(images)) of [" + subject.summary + "] vs " + teacher.model
+        }
         var text = model
         if !distillation.isEmpty {
             text += " +" + distillation.map { term in

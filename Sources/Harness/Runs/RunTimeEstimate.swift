@@ -27,6 +27,14 @@ public struct RunTimeEstimate: Sendable {
     /// The calibration's guess for one run, before any measurement.
     public static func nominalSeconds(_ spec: RunSpec) -> Double {
         let numbers = ScaleCalibration.numbers(for: spec.scale)
+        if let analysis = spec.analysis {
+            // Forward passes of the subject and its teacher over the analysed images, each about
+            // a third of a training iteration per batch.
+            let images = Double(Swift.min(analysis.images ?? .max, spec.dataset.valImages ?? 5000))
+            let batches = images / Double(Swift.max(1, spec.schedule.batchSize))
+            let relative = spec.backbone.relativeCost + (spec.teacher?.backbone.relativeCost ?? 0)
+            return numbers.nominalSecondsPerIteration * relative * batches / 3
+        }
         var relative = spec.backbone.relativeCost
         if let teacher = spec.teacher {
             relative += teacher.backbone.relativeCost * ScaleCalibration.teacherForwardShare

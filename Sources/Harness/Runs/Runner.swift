@@ -53,6 +53,10 @@ public final class Runner {
             // Re-estimated at every run: the measured throughput improves as runs complete.
             let runEstimate = estimate.seconds(run.spec)
             let remaining = pending[(index - 1)...].map { estimate.seconds($0.spec) }.reduce(0, +)
+            if let subjectID = run.subjectID, let why = unavailable[subjectID] {
+                finish(.blocked("analysed run \(shortRunID(subjectID)): \(why)"))
+                continue
+            }
             if let teacherID = run.teacherID, let why = unavailable[teacherID] {
                 finish(.blocked("teacher \(shortRunID(teacherID)): \(why)"))
                 continue
@@ -67,7 +71,8 @@ public final class Runner {
     /// The runs this invocation executes: those without a completed attempt that measure a cell
     /// or that a student still to run depends on (a teacher whose students are all not
     /// implemented is not trained for nothing), plus completed teachers whose artifacts are gone
-    /// (a record imported from another machine) while such a student needs them.
+    /// (a record imported from another machine) while such a student needs them. An analysis run
+    /// still to run needs its subject the same way (its checkpoint, retrained if gone).
     static func runsToExecute(_ plan: Plan, states: [String: RunState], support: SupportCheck) -> Set<String> {
         var needed: Set<String> = []
         var studentsNeed: Set<String> = []
@@ -78,7 +83,7 @@ public final class Runner {
             let forStudents = studentsNeed.contains(run.id) && (state.completed == nil || artifactsMissing(state))
             if forItsCells || forStudents {
                 needed.insert(run.id)
-                if let teacher = run.teacherID { studentsNeed.insert(teacher) }
+                studentsNeed.formUnion(run.dependencies)
             }
         }
         return needed
@@ -108,9 +113,12 @@ public final class Runner {
 
         let work = store.workDirectory(for: run.id)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        var teacherArtifacts: [String: URL] = [:]
+        var teacherArtifacts: [String: URL] = [:], subjectArtifacts: [String: URL] = [:]
         if let teacherID = run.teacherID {
             teacherArtifacts = try store.state(teacherID).artifacts
+        }
+        if let subjectID = run.subjectID {
+            subjectArtifacts = try store.state(subjectID).artifacts
         }
         // Resume only what a kill interrupted. A run that failed starts afresh: its checkpoints
         // may come from the code or the state that made it fail.
@@ -135,7 +143,7 @@ public final class Runner {
                 lastHeartbeat = now
                 try? store.heartbeat(attempt)
             }
-        }, resumeCheckpoint: resume, cacheDirectory: store.cacheRoot)
+        }, resumeCheckpoint: resume, cacheDirectory: store.cacheRoot, subjectArtifacts: subjectArtifacts)
 
         var result: RunResult
         do {
@@ -148,8 +156,8 @@ public final class Runner {
             try store.fail(attempt, reason: reason, seconds: Date().timeIntervalSince(start))
             return .failed(reason)
         }
-        // Measured, not invented: the attempt's own wall-clock time.
-        if result.metrics["train_hours"] == nil { result.metrics["train_hours"] = result.seconds / 3600 }
+        // Measured, not invented: the attempt's own wall-clock time (an analysis run trains nothing).
+        if result.metrics["train_hours"] == nil, run.spec.analysis == nil { result.metrics["train_hours"] = result.seconds / 3600 }
         try store.complete(attempt, result: result, step: run.spec.schedule.iterations)
         estimator.record(run.spec, seconds: result.seconds)
         return .completed(seconds: result.seconds)

@@ -15,11 +15,16 @@ public final class SupportCheck {
         let id = spec.id
         if let known = cache[id] { return known }
         var answer = executor.support(spec)
+        var parts: [String] = []
+        if case let .notImplemented(own) = answer { parts = own.components(separatedBy: "; ") }
+        // An analysis run cannot run if the run it analyses cannot: its gaps are the same model's.
+        if let subject = spec.subject, case let .notImplemented(reason) = support(subject) {
+            for part in reason.components(separatedBy: "; ") where !parts.contains(part) { parts.append(part) }
+            answer = .notImplemented(parts.joined(separator: "; "))
+        }
         if let teacher = spec.teacher, case let .notImplemented(reason) = support(teacher) {
             // Name each missing piece once: the student's own gaps, then the teacher's others
             // ("detector retinanet: not implemented yet; method fgfi: …; teacher: backbone …").
-            var parts: [String] = []
-            if case let .notImplemented(own) = answer { parts = own.components(separatedBy: "; ") }
             for part in reason.components(separatedBy: "; ") where !parts.contains(part) && !parts.contains("teacher: " + part) {
                 parts.append(part.hasPrefix("teacher: ") ? part : "teacher: " + part)
             }

@@ -55,11 +55,17 @@ extension RunStore {
         }
     }
 
-    /// Why `run` has no result: its own latest attempt failed, or its teacher's did.
+    /// Why `run` has no result: its own latest attempt failed, or that of the run it analyses,
+    /// or its teacher's.
     static func failureReason(of run: PlannedRun, states: [String: RunState], plan: Plan) -> String? {
         let state = states[run.id] ?? .empty
         if state.completed == nil, let latest = state.latest, latest.status == .failed {
             return "run \(shortRunID(run.id)) failed: \(latest.reason ?? "no reason recorded")"
+        }
+        if state.completed == nil, let subjectID = run.subjectID, let subject = plan.run(subjectID),
+           (states[subjectID] ?? .empty).completed == nil,
+           let reason = failureReason(of: subject, states: states, plan: plan) {
+            return "analysed run \(shortRunID(subjectID)): " + reason
         }
         if let teacherID = run.teacherID, let teacher = plan.run(teacherID), (states[teacherID] ?? .empty).completed == nil,
            let reason = failureReason(of: teacher, states: states, plan: plan) {
