@@ -143,15 +143,7 @@ import Tensor
             ("ld", ["region": "main", "temperature": 10]), ("ld", ["region": "vlr", "temperature": 10, "gamma": 0.25]),
             ("kd", ["region": "main"])]
         let terms = try entries.map { try DistillationMethods.term(method: $0.0, parameters: $0.1, student: student, teacher: teacher, rng: &rng) }
-        let loader = BatchLoader(dataset: train, transform: DetectionTransform(flipProbability: 0))
-        var training = TrainingConfig(iterations: 2, batchSize: 2, learningRate: 0.005)
-        training.warmupIterations = 1
-        let trainer = DetectorTrainer(detector: model, config: training, terms: terms, teacher: teacherModel)
-        var logged: [[String: Float]] = []
-        try trainer.train(batch: { it in
-            var r = RNG(seed: UInt64(it))
-            return TrainingBatch(try loader.batch([2 * it, 2 * it + 1], rng: &r))
-        }, progress: { logged.append($0.losses) })
+        let logged = try trainTwoIterations(model, on: train, terms: terms, teacher: teacherModel)
         #expect(logged.count == 2)
         for losses in logged {
             for key in ["loss_cls", "loss_bbox", "loss_ld", "loss_ld_vlr", "loss_kd"] {

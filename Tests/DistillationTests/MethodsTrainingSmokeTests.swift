@@ -45,15 +45,7 @@ import Tensor
         let model = DenseDetector(student, rng: &rng)
         let term = try DistillationMethods.term(method: entry.method, parameters: entry.parameters, student: student,
                                                 teacher: teacher, rng: &rng)
-        let loader = BatchLoader(dataset: train, transform: DetectionTransform(flipProbability: 0))
-        var training = TrainingConfig(iterations: 2, batchSize: 2, learningRate: 0.005)
-        training.warmupIterations = 1
-        let trainer = DetectorTrainer(detector: model, config: training, terms: [term], teacher: teacherModel)
-        var logged: [[String: Float]] = []
-        try trainer.train(batch: { it in
-            var r = RNG(seed: UInt64(it))
-            return TrainingBatch(try loader.batch([2 * it, 2 * it + 1], rng: &r))
-        }, progress: { logged.append($0.losses) })
+        let logged = try trainTwoIterations(model, on: train, terms: [term], teacher: teacherModel)
         #expect(logged.count == 2)
         for losses in logged {
             #expect(losses[entry.key] != nil, "\(entry.key) missing from \(losses.keys.sorted())")
