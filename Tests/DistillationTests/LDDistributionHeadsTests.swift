@@ -123,6 +123,70 @@ import Tensor
         #expect(close(atssTerm.losses(inputs)["loss_ld_vlr"]!.item, (2.0 / 3 * kl(0) + 0.25 * kl(1)) * 0.25 * 0.15 / 4))
     }
 
+    /// The main-region fixture of `LDLossTests.mainRegionLDHandWorked`: one positive (prior 0),
+    /// n = 2, teacher logits 0, student logit 10·ln 2 on the first bin of side l, class logits
+    /// (0, −1) → weight σ(0) = 0.5; prior 1 differs but is not positive.
+    static func mainRegionInputs() -> LossTermInputs {
+        let priors = LDFixture.priors([(1, 2)], strides: [8])
+        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 16, y2: 8)], labels: [0])]
+        var sReg = [Float](repeating: 0, count: 2 * 12), tReg = sReg
+        sReg[0] = Float(10 * Foundation.log(2.0))
+        sReg[12 + 4] = 3; tReg[12 + 4] = -3
+        let student = LDFixture.outputs(priors, cls: [0, -1, 5, 5], reg: sReg)
+        let teacher = LDFixture.outputs(priors, cls: [3, 3, 3, 3], reg: tReg)
+        let targets = LDFixture.targets(priors, truth: truth, positives: [0], gtOf: [0])
+        return LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
+    }
+
+    /// LD's RetinaNet head (`LDRetinaHead.loss_single`) hands `KnowledgeDistillationKLDivLoss`
+    /// rows of 4·(n + 1) = 12 logits: one softmax over the prior's 12 logits together. τ = 10.
+    /// Teacher: all 0 → p = 1/12 each. Student: (10·ln 2, 0, …, 0) → q = (2/13, 1/13 × 11).
+    /// KL = 1/12·[ln((1/12)/(2/13)) + 11·ln((1/12)/(1/13))] = (ln(13/24) + 11·ln(13/12))/12
+    /// = 0.0222804; mean over the 12 entries × τ²: 0.0222804 · 100/12 = 0.185670.
+    /// × weight 0.5 × loss weight 5 / 4 = 0.116044 (per side it would be 5·0.5·1.887767/4 = 1.179854).
+    @Test func retinaNetLDIsOneSoftmaxPerPriorHandWorked() throws {
+        let inputs = Self.mainRegionInputs()
+        let retina = Self.config(.retinanet, regMax: 2)
+        let term = try #require(try make("ld", ["region": "main", "temperature": 10], student: retina, teacher: retina)
+                                as? LocalizationDistillation)
+        #expect(term.rows == .perPrior)
+        #expect(close(term.losses(inputs)["loss_ld"]!.item, 0.116044))
+        // The same logits per side (the other heads' form) give about ten times that.
+        term.rows = .perSide
+        #expect(close(term.losses(inputs)["loss_ld"]!.item, 1.179854))
+    }
+
+    /// RetinaNet's VLR LD is the same per-prior KL × 0.03: band as in `LDLossTests.vlrLDUsesIoUWeights`
+    /// (prior 1, IoU weight 0.25; the positive prior 0 is outside it anyway), random logits, the
+    /// 12-logit KL written out here from its definition.
+    @Test func retinaNetVLRLDIsPerPrior() throws {
+        let priors = LDFixture.priors([(1, 2)], strides: [8])
+        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 12, y2: 8)], labels: [0])]
+        let sReg = randomInput([1, 2, 12], seed: 5).data, tReg = randomInput([1, 2, 12], seed: 6).data
+        let student = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: sReg)
+        let teacher = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: tReg)
+        let targets = LDFixture.targets(priors, truth: truth, positives: [0], gtOf: [0], thresholds: [[0.5]])
+        let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
+        let t = 10.0
+        let zs = sReg[12..<24].map { Double($0) / t }, zt = tReg[12..<24].map { Double($0) / t }
+        let ls = Foundation.log(zs.map(Foundation.exp).reduce(0, +)), lt = Foundation.log(zt.map(Foundation.exp).reduce(0, +))
+        let kl = (0..<12).map { k in Foundation.exp(zt[k] - lt) * ((zt[k] - lt) - (zs[k] - ls)) }.reduce(0, +)
+        let retina = Self.config(.retinanet, regMax: 2)
+        let term = try make("ld", ["region": "vlr", "gamma": 0.25], student: retina, teacher: retina)
+        #expect(close(term.losses(inputs)["loss_ld_vlr"]!.item, 0.25 * kl / 12 * t * t * 5 * 0.03 / 4))
+    }
+
+    /// GFL, ATSS and FCOS students keep the per-side form: the main-region fixture's value is
+    /// `LDLossTests.mainRegionLDHandWorked`'s 0.0589927 through the factory too.
+    @Test(arguments: [DenseDetectorKind.gfl, .atss, .fcos]) func otherStudentsKeepPerSideRows(_ kind: DenseDetectorKind) throws {
+        let c = Self.config(kind, regMax: 2)
+        let term = try #require(try make("ld", ["region": "main", "temperature": 10], student: c, teacher: c) as? LocalizationDistillation)
+        #expect(term.rows == .perSide)
+        #expect(close(term.losses(Self.mainRegionInputs())["loss_ld"]!.item, 0.0589927))
+        let vlr = try #require(try make("ld", ["region": "vlr"], student: c, teacher: c) as? LocalizationDistillation)
+        #expect(vlr.rows == .perSide)
+    }
+
     /// Table 4's scheme (LD main + VLR LD + KD) on each GFL-ified detector, from an untrained
     /// GFL-ified teacher of the same kind: 2 iterations at batch 2 on 64-px scenes.
     @Test(arguments: [DenseDetectorKind.retinanet, .fcos, .atss]) func tableFourSchemeTrains(_ kind: DenseDetectorKind) throws {

@@ -136,6 +136,32 @@ import Tensor
         #expect(abs(try #require(result.features) - 1) < 1e-6)
     }
 
+    /// A NaN or an infinity is not a constant tensor: the measure throws, naming the model, the
+    /// tensor and level, and the image, instead of counting the pair as undefined.
+    @Test func nonFiniteValuesThrowNamingModelAndLevel() throws {
+        let (config, val) = Self.tinySetup()
+        var rng = RNG(seed: 5)
+        let teacher = DenseDetector(config, rng: &rng)
+        let student = try Self.copy(of: teacher)
+        let bias = try #require(student.state()["bbox_head.reg_out.bias"])
+        var values = bias.data
+        values[0] = .nan
+        bias.assign(values)
+        #expect(throws: TeacherStudentCorrelationError.nonFinite(model: "student", tensor: "box logits P3", image: 0)) {
+            _ = try TeacherStudentCorrelation(images: 2).measure(student: student, teacher: teacher, on: val)
+        }
+        let healthy = try Self.copy(of: teacher)
+        let weight = try #require(teacher.state()["bbox_head.reg_out.weight"])
+        weight.assign([Float](repeating: .infinity, count: weight.count))
+        do {
+            _ = try TeacherStudentCorrelation(images: 2).measure(student: healthy, teacher: teacher, on: val)
+            Issue.record("an infinite teacher must throw")
+        } catch let error as TeacherStudentCorrelationError {
+            #expect(error == .nonFinite(model: "teacher", tensor: "box logits P3", image: 0))
+            #expect(error.description.contains("teacher's box logits P3 of validation image 0"), "\(error)")
+        }
+    }
+
     @Test func differentShapesThrow() throws {
         let (config, val) = Self.tinySetup()
         let (wider, _) = Self.tinySetup(fpnChannels: 24)

@@ -38,6 +38,51 @@ import Testing
         #expect(one.hasSuffix("\"measured\"  41.500000"))
     }
 
+    /// LD Table 7's features column: published −0.0042 and −0.0031, measured means and whiskers
+    /// below 0. The y range reaches below the lowest of them, a zero line is drawn, and labels
+    /// of downward bars sit at 0, not inside the bars.
+    static func negativeTable7() throws -> MeasuredTable {
+        let table = try F.table("ld/table7")
+        let cells: [String: MeasuredCell] = [
+            "none.features": F.measured([-0.05, -0.03, -0.04]), "gi.features": F.measured([0.80, 0.82, 0.81]),
+            "ours.features": F.measured([-0.003, 0.01, -0.02]),
+        ]
+        return MeasuredTable(table: table, scale: "small", cells: Dictionary(uniqueKeysWithValues: cells.map { (F.cell($0.key), $0.value) }))
+    }
+
+    @Test func barScriptReachesBelowZeroForNegativeValues() throws {
+        let measured = try Self.negativeTable7()
+        let column = try #require(measured.table.column("features"))
+        let chart = BarChart(measured: measured, column: column, level: 0.95).script()
+        let rangeLine = try #require(chart.script.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("set yrange [") })
+        let bounds = rangeLine.dropFirst("set yrange [".count).dropLast().split(separator: ":").compactMap { Double($0) }
+        #expect(bounds.count == 2, "\(rangeLine)")
+        let none = measured.measurement(F.cell("none.features"))
+        let lowest = try #require(none.interval?.lower)
+        #expect(lowest < -0.05)  // three seeds' 95% whisker below the lowest seed
+        #expect(bounds[0] < lowest && bounds[0] < -0.0042, "\(rangeLine)")
+        let highest = try #require(measured.measurement(F.cell("gi.features")).interval?.upper)
+        #expect(bounds[1] > highest)
+        #expect(chart.script.contains("set xzeroaxis"))
+        let data = try #require(chart.dataFiles[chart.name + ".dat"])
+        let row = try #require(data.split(separator: "\n").first { $0.hasPrefix("0 ") })
+        #expect(row.contains("-0.004200  -0.040000"), "\(row)")
+        #expect(row.hasSuffix("\"measured\"  0.000000"), "\(row)")  // its whisker is below 0: the label sits at 0
+        // Non-negative values keep the range from 0 and draw no extra line.
+        let plain = try F.miniMeasured()
+        let apChart = BarChart(measured: plain, column: try #require(plain.table.column("AP")), level: 0.95).script()
+        #expect(apChart.script.contains("set yrange [0:") && !apChart.script.contains("xzeroaxis"))
+    }
+
+    @Test(.enabled(if: AnalysisChartTests.hasGnuplot))
+    func negativeBarChartRenders() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("analysis-charts-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let images = try renderCharts([try Self.negativeTable7()], outputDirectory: directory)
+        #expect(images.contains { $0.lastPathComponent == "ld-table7-bars-features.png" })
+    }
+
     @Test func mainChartColumnsAreTheClaimedOnes() throws {
         #expect(try F.table("ld/table1a").mainChartColumns.map(\.key) == ["AP"])
         #expect(try F.mini().mainChartColumns.map(\.key) == ["AP", "mMR"])
@@ -56,16 +101,16 @@ import Testing
         #expect(gamma.map(\.path) == ["distillation[1].gamma"])
         #expect(gamma.first?.series.first?.points.map(\.x) == [0, 0.25, 0.5, 0.75, 1])
 
-        #expect(try Sweep.detect(in: try F.table("unikd/table6c")).map(\.displayName) == ["unikd num_queries"])
-        #expect(try Sweep.detect(in: try F.table("unikd/table6f")).map(\.displayName) == ["unikd pretrain_epochs"])
+        #expect(Sweep.detect(in: try F.table("unikd/table6c")).map(\.displayName) == ["unikd num_queries"])
+        #expect(Sweep.detect(in: try F.table("unikd/table6f")).map(\.displayName) == ["unikd pretrain_epochs"])
         let layers = try #require(Sweep.detect(in: try F.table("unikd/table6g")).first)
         #expect(layers.displayName == "adapter_self_attn_layers")
         #expect(layers.series.map(\.label) == ["fitnet_modified", "unikd"])
         #expect(layers.series.allSatisfy { $0.points.count == 5 && $0.reference == nil })
 
         // λ1 × λ2 pairs are a grid with at most two values per line, and UniKD Table 2 sweeps nothing.
-        #expect(try Sweep.detect(in: try F.table("unikd/table6e")).isEmpty)
-        #expect(try Sweep.detect(in: try F.table("unikd/table2")).isEmpty)
+        #expect(Sweep.detect(in: try F.table("unikd/table6e")).isEmpty)
+        #expect(Sweep.detect(in: try F.table("unikd/table2")).isEmpty)
     }
 
     @Test func teacherStudentGridsAreFoundFromTheColumns() throws {

@@ -163,6 +163,56 @@ import Testing
         #expect(again.executed.contains(gi))  // the GI student is retried, then its analysis runs
     }
 
+    /// An analysis run that completed without a Pearson metric because every (image, level) pair
+    /// had a constant tensor: the cell says "r undefined" and shows no number, never a partial
+    /// mean over the other seeds (read as "still running") nor "not reported by the trainer".
+    @Test func undefinedCorrelationIsNeitherPartialNorUnreported() throws {
+        let plan = try Self.ldPlan(["table7"], scale: .smoke, seeds: 2)
+        let store = try RunsFixture.temporaryStore()
+        let executor = FakeExecutor()
+        let defined: [String: Double] = ["pearson_features": 0.25, "pearson_bbox_logits": 0.9, "pearson_images": 8]
+        let constantFeatures: [String: Double] = ["pearson_bbox_logits": 0.9, "pearson_images": 8,
+                                                  "pearson_undefined_feature_pairs": 40, "pearson_undefined_box_pairs": 0]
+        executor.metrics = { spec in
+            guard spec.analysis != nil else { return nil }
+            switch spec.methods {
+            case []: return spec.seed == 2 ? constantFeatures : defined           // "none": one seed undefined
+            case ["gi_imitation"]: return constantFeatures                      // "gi": every seed
+            case let methods where !methods.contains("gi_imitation"):           // "ours": seed 2 lacks it, no reason
+                return spec.seed == 2 ? ["pearson_bbox_logits": 0.9, "pearson_images": 8] : defined
+            default: return defined
+            }
+        }
+        let summary = try Runner(store: store, executor: executor, provenance: RunsFixture.provenance()).run(plan)
+        #expect(summary.failures.isEmpty)
+        let measured = try store.measuredTables(plan, support: SupportCheck(executor: executor))[0]
+        func status(_ cell: String) -> CellStatus? { measured.cells[CellReference(cell)!]?.status }
+
+        guard case let .failed(none)? = status("none.features") else {
+            Issue.record("one undefined seed must not leave a partial cell: \(String(describing: status("none.features")))"); return
+        }
+        #expect(none.hasPrefix("seed 2: run ") && none.contains("r undefined: constant tensors in every (image, level) pair (40 pairs)"),
+                "\(none)")
+        #expect(!none.contains("seed 1"))
+        #expect(measured.measurement(CellReference("none.features")!).summary == nil)  // no number shown
+        guard case let .failure(blocker) = measured.usableSamples(CellReference("none.features")!) else {
+            Issue.record("an undefined r cannot be compared"); return
+        }
+        #expect(blocker.verdict == .failed && blocker.reason.contains("r undefined"))
+        #expect(status("none.bbox_logits") == .measured)
+
+        guard case let .failed(gi)? = status("gi.features") else {
+            Issue.record("every seed undefined must not read 'not reported': \(String(describing: status("gi.features")))"); return
+        }
+        #expect(gi.contains("seed 1: ") && gi.contains("seed 2: ") && gi.contains("r undefined"), "\(gi)")
+
+        guard case let .failed(ours)? = status("ours.features") else {
+            Issue.record("a completed seed without the metric must not leave a partial cell"); return
+        }
+        #expect(ours.hasSuffix("completed without reporting pearson_features") && ours.hasPrefix("seed 2: "), "\(ours)")
+        #expect(status("ours-gi.features") == .measured)
+    }
+
     /// Smoke scale, end to end through the runner and the real executor: a GFL R-18-analogue
     /// baseline and its R-34-analogue teacher are trained, then the analysis run loads both
     /// checkpoints and records both correlations; the baseline's own record has none.

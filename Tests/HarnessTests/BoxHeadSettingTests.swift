@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Testing
 @testable import Harness
@@ -61,6 +62,59 @@ import Testing
             Issue.record("an unknown box head must not resolve"); return
         }
         #expect(why.reason.contains("box_head") && why.reason.contains("histogram"))
+    }
+
+    /// `box_head: distribution` on a detector without a GFL-ified head (Faster R-CNN…) is refused
+    /// by the resolver too (the table validator reports it with file and line first), for the
+    /// student and for a teacher that inherits it; retinanet, fcos and atss take it.
+    @Test func distributionHeadOnlyOnDetectorsThatHaveOne() throws {
+        let resolver = RunResolver(scale: .smoke)
+        func student(_ changes: [String: SettingValue]) -> Result<RunSpec, NotImplemented> {
+            var setting: [String: SettingValue] = [
+                "dataset": .string("coco"), "detector": .string("faster_rcnn"), "schedule": .string("1x"),
+                "box_head": .string("distribution"),
+                "student": .map(["backbone": .string("resnet18")]), "teacher": .map(["backbone": .string("resnet101")]),
+                "distillation": .list([.map(["method": .string("ld")])]),
+            ]
+            setting.merge(changes) { $1 }
+            return resolver.student(.map(setting), seed: 1)
+        }
+        guard case .failure(let why) = student([:]) else { Issue.record("box_head on faster_rcnn must not resolve"); return }
+        #expect(why.reason.contains("box_head: distribution applies only to atss, fcos, retinanet") && why.reason.contains("faster_rcnn"),
+                "\(why.reason)")
+        guard case .failure(let teacherWhy) = student([
+            "detector": .string("retinanet"),
+            "teacher": .map(["backbone": .string("resnet101"), "detector": .string("faster_rcnn")])]) else {
+            Issue.record("an inherited box_head on a faster_rcnn teacher must not resolve"); return
+        }
+        #expect(teacherWhy.reason.hasPrefix("teacher: ") && teacherWhy.reason.contains("faster_rcnn"), "\(teacherWhy.reason)")
+        for detector in ["retinanet", "fcos", "atss"] {
+            #expect(try student(["detector": .string(detector)]).get().boxHead == "distribution")
+        }
+        #expect(try student(["box_head": .string("native")]).get().boxHead == nil)
+    }
+
+    /// LD's GFL-ified RetinaNet tests with NMS IoU 0.6 (`retinagfl_r101_2x_coco.py`,
+    /// `ld_retina_r50_1x.py`); the native RetinaNet keeps 0.5, the other detectors 0.6.
+    @Test func gflifiedRetinaNetUsesNMSIoU06() throws {
+        let resolver = RunResolver(scale: .smoke)
+        func detector(_ name: String, _ head: String?) throws -> Detection.DenseDetectorConfig {
+            var setting: [String: SettingValue] = [
+                "dataset": .string("coco"), "detector": .string(name), "schedule": .string("1x"),
+                "student": .map(["backbone": .string("resnet18")]),
+            ]
+            if let head { setting["box_head"] = .string(head) }
+            return try DetectorRunExecutor.detectionRun(try resolver.student(.map(setting), seed: 1).get()).detector
+        }
+        #expect(try detector("retinanet", "distribution").postprocess.iouThreshold == 0.6)
+        #expect(try detector("retinanet", nil).postprocess.iouThreshold == 0.5)
+        #expect(try detector("retinanet", "native").postprocess.iouThreshold == 0.5)
+        for name in ["fcos", "atss", "gfl"] {
+            #expect(try detector(name, "distribution").postprocess.iouThreshold == 0.6, "\(name)")
+        }
+        // Everything else is RetinaNet's and GFL's shared test config.
+        let gflified = try detector("retinanet", "distribution").postprocess
+        #expect(gflified.nmsPre == 1000 && gflified.scoreThreshold == 0.05 && gflified.maxPerImage == 100)
     }
 
     /// LD on a plain RetinaNet reads "not implemented" and says what would make it work.

@@ -7,6 +7,8 @@ import Testing
 final class FakeExecutor: RunExecutor {
     var fails: (RunSpec) -> Bool = { _ in false }
     var refuses: (RunSpec) -> String? = { _ in nil }
+    /// The metrics a run records instead of the default AP/AP50, when non-nil.
+    var metrics: (RunSpec) -> [String: Double]? = { _ in nil }
     private(set) var executed: [String] = []
     private(set) var contexts: [String: RunContext] = [:]
 
@@ -25,7 +27,7 @@ final class FakeExecutor: RunExecutor {
         try Data(spec.id.utf8).write(to: checkpoint)
         context.progress(RunProgress(iteration: total, total: total))
         let ap = Double(spec.backbone.depth ?? 0) / 10 + Double(spec.seed) / 100 + (spec.distillation.isEmpty ? 0 : 1)
-        return RunResult(metrics: ["AP": ap, "AP50": ap + 20], artifacts: ["checkpoint": checkpoint], seconds: 0.01)
+        return RunResult(metrics: metrics(spec) ?? ["AP": ap, "AP50": ap + 20], artifacts: ["checkpoint": checkpoint], seconds: 0.01)
     }
 }
 

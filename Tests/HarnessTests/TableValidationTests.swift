@@ -44,6 +44,30 @@ import Testing
         ]).isEmpty)
     }
 
+    /// `box_head: distribution` on a detector without a GFL-ified head is an error of the row,
+    /// at its `box_head` line; on the teacher that inherits it, at the row's line, with the hint.
+    @Test func distributionBoxHeadOnlyOnDetectorsThatHaveOne() {
+        expectDiagnostic([24: "    detector: faster_rcnn\n    box_head: distribution"], line: 25,
+                         "row 'ld': box_head: distribution applies only to atss, fcos, retinanet (and gfl, whose head is "
+                         + "distributional already), not to detector faster_rcnn")
+        let printed = TableFixture.diagnostics(replacing: [24: "    detector: faster_rcnn\n    box_head: distribution"])
+        #expect(printed.map(\.description).contains {
+            $0.hasPrefix("tables/ld/table3.yaml:25: row 'ld': box_head: distribution applies only to") })
+        // The setting's head, inherited by a Faster R-CNN teacher: every row says so, at its line.
+        let teacher = [11: "  detector: retinanet\n  box_head: distribution",
+                       13: "  teacher: {detector: faster_rcnn, backbone: resnet101, schedule: 2x}"]
+        expectDiagnostic(teacher, line: 20, "row 'base': teacher: box_head: distribution applies only to")
+        expectDiagnostic(teacher, line: 23, "not to detector faster_rcnn (inherited from the setting; give the teacher box_head: native)")
+        // The teacher's own `native` (or a detector that has the head) is fine, as is gfl.
+        #expect(TableFixture.diagnostics(replacing: [
+            11: "  detector: retinanet\n  box_head: distribution",
+            13: "  teacher: {detector: faster_rcnn, backbone: resnet101, schedule: 2x, box_head: native}"]).isEmpty)
+        for detector in ["retinanet", "fcos", "atss", "gfl"] {
+            #expect(TableFixture.diagnostics(replacing: [11: "  detector: \(detector)\n  box_head: distribution"]).isEmpty,
+                    "\(detector)")
+        }
+    }
+
     @Test func distillationTermWithoutMethod() {
         expectDiagnostic([24: "    distillation: [{temperature: 10}]"], line: 24, "distillation term has no 'method'")
     }

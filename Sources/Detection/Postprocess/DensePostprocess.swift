@@ -32,6 +32,9 @@ public struct DensePostprocessConfig: Sendable {
     public static let fcos = DensePostprocessConfig()
     /// RetinaNet test config: NMS IoU 0.5.
     public static let retinaNet = DensePostprocessConfig(iouThreshold: 0.5)
+    /// LD's GFL-ified RetinaNet (`RetinaGFLHead`; configs `retinagfl_r101_2x_coco.py` and
+    /// `ld_retina_r50_1x.py` of HikariTJU/LD): NMS IoU 0.6, not RetinaNet's 0.5.
+    public static let retinaGFL = DensePostprocessConfig()
 }
 
 /// Dense post-processing with a decode callback. `levelScores[l]` is level l's

@@ -41,6 +41,10 @@ public enum TeacherStudentCorrelationError: Error, Equatable, CustomStringConver
     /// other and r has no meaning (different FPN widths, n, priors per location or strides).
     case shapeMismatch(String)
     case emptyDataset
+    /// A NaN or infinite value in one model's tensor: r would be NaN, and the two-pass variance
+    /// test would silently count the pair as undefined. `model` is "student" or "teacher",
+    /// `tensor` names the level ("FPN features P4", "box logits P3"), `image` the dataset index.
+    case nonFinite(model: String, tensor: String, image: Int)
 
     public var description: String {
         switch self {
@@ -48,6 +52,9 @@ public enum TeacherStudentCorrelationError: Error, Equatable, CustomStringConver
             return "teacher-student correlation needs identical tensor shapes: \(what)"
         case .emptyDataset:
             return "teacher-student correlation: the dataset has no image"
+        case let .nonFinite(model, tensor, image):
+            return "teacher-student correlation: the \(model)'s \(tensor) of validation image \(image) has a NaN or "
+                + "infinite value (a diverged or corrupt checkpoint?); r is not computed from it"
         }
     }
 }
@@ -76,7 +83,8 @@ public enum TeacherStudentCorrelationError: Error, Equatable, CustomStringConver
 ///
 /// **Undefined r.** If either tensor of a pair is constant (zero variance), r is undefined; the
 /// pair is left out of the mean and counted in `undefinedFeaturePairs` / `undefinedBoxPairs`. If
-/// no pair has an r, the value is nil (reported as missing, never as 0).
+/// no pair has an r, the value is nil (reported as missing, never as 0). A NaN or infinite value
+/// is not "undefined": `measure` throws `nonFinite` naming the model, tensor, level and image.
 ///
 /// **What the paper does not say.** The LD paper does not publish its averaging, and no
 /// analysis script for Table 7 is in the public LD code. The only trace there is a commented-out
@@ -121,7 +129,7 @@ public struct TeacherStudentCorrelation {
     /// Runs both detectors on the first `images` images of `dataset` and averages as described
     /// above. Both are put in eval mode; no gradient is recorded. Throws
     /// `TeacherStudentCorrelationError.shapeMismatch` when a tensor of the student and the
-    /// teacher differ in shape.
+    /// teacher differ in shape, and `.nonFinite` when one holds a NaN or an infinity.
     public func measure(student: DenseDetector, teacher: DenseDetector, on dataset: any DetectionDataset) throws -> Result {
         let count = Swift.min(images, dataset.count)
         guard count > 0 else { throw TeacherStudentCorrelationError.emptyDataset }
@@ -137,10 +145,11 @@ public struct TeacherStudentCorrelation {
             try Self.checkShapes(student: s, teacher: t)
             levels = s.features.count
             let b = s.batch
-            for (sf, tf) in zip(s.features, t.features) {
+            for (l, (sf, tf)) in zip(s.features, t.features).enumerated() {
                 let size = sf.count / b
                 for i in 0..<b {
                     let range = (i * size)..<((i + 1) * size)
+                    try Self.requireFinite(sf.data[range], tf.data[range], tensor: "FPN features P\(l + 3)", image: start + i)
                     if let r = PearsonCorrelation.coefficient(sf.data[range], tf.data[range]) {
                         featureSum += r; featureCount += 1
                     } else {
@@ -149,10 +158,11 @@ public struct TeacherStudentCorrelation {
                 }
             }
             let priors = s.reg.shape[1], channels = s.reg.shape[2]
-            for level in s.priors.layout.levels {
+            for (l, level) in s.priors.layout.levels.enumerated() {
                 for i in 0..<b {
                     let base = i * priors * channels
                     let range = (base + level.start * channels)..<(base + (level.start + level.count) * channels)
+                    try Self.requireFinite(s.reg.data[range], t.reg.data[range], tensor: "box logits P\(l + 3)", image: start + i)
                     if let r = PearsonCorrelation.coefficient(s.reg.data[range], t.reg.data[range]) {
                         boxSum += r; boxCount += 1
                     } else {
@@ -165,6 +175,14 @@ public struct TeacherStudentCorrelation {
                       bboxLogits: boxCount > 0 ? boxSum / Double(boxCount) : nil,
                       images: count, levels: levels,
                       undefinedFeaturePairs: undefinedFeatures, undefinedBoxPairs: undefinedBoxes)
+    }
+
+    /// Throws `nonFinite` for the first of the student's and the teacher's blocks that holds a
+    /// NaN or an infinity.
+    static func requireFinite(_ student: ArraySlice<Float>, _ teacher: ArraySlice<Float>, tensor: String, image: Int) throws {
+        for (model, values) in [("student", student), ("teacher", teacher)] where !values.allSatisfy(\.isFinite) {
+            throw TeacherStudentCorrelationError.nonFinite(model: model, tensor: tensor, image: image)
+        }
     }
 
     static func checkShapes(student s: DenseDetector.Outputs, teacher t: DenseDetector.Outputs) throws {

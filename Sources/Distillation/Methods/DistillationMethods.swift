@@ -92,6 +92,7 @@ public enum DistillationMethods {
                                                 lossWeight: try p.number("weight", Double(head.ldWeight)),
                                                 normalizer: region == .main ? head.mainNormalizer : head.vlrNormalizer)
             term.mainWeighting = mainWeighting
+            term.rows = head.rows
             return term
         case "kd":
             let region = try p.region(allowVLR: true)

@@ -64,9 +64,15 @@ struct PriorLevels {
 extension DenseDetector.Outputs {
     /// GFL bin logits of the selected priors as [4·N, n + 1] rows (edges l, t, r, b).
     func distributionRows(_ flat: [Int]) -> Tensor {
+        priorRows(flat).reshaped([-1, reg.shape[2] / 4])
+    }
+
+    /// GFL bin logits of the selected priors as [N, 4·(n + 1)] rows: a prior's four sides in one
+    /// row (LD's RetinaNet head).
+    func priorRows(_ flat: [Int]) -> Tensor {
         let r = reg.shape[2]
         precondition(r % 4 == 0, "distribution rows: \(r) regression channels are not 4·(n + 1)")
-        return reg.reshaped([-1, r]).indexSelect(axis: 0, flat).reshaped([-1, r / 4])
+        return reg.reshaped([-1, r]).indexSelect(axis: 0, flat)
     }
 
     /// The expected side distances (stride units) Σ i·softmax(z)_i of GFL bin logits, as plain

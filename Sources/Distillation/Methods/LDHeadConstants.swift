@@ -2,12 +2,19 @@ import Detection
 
 /// The constants the official LD heads (HikariTJU/LD, `mmdet/models/dense_heads/`) use for each
 /// student detector (methods.md D2–D4): the defaults of `DistillationMethods` when a table entry
-/// gives no `weight:`/`weighting:`. Every LD term is `weight · Σ w·KL_mean·τ² / normalizer`.
+/// gives no `weight:`/`weighting:`. Every LD term is `weight · Σ w·KL_mean·τ² / normalizer`,
+/// but the rows the softmax and the KL mean run over differ:
+/// - GFL, ATSS, FCOS: per side. The heads reshape the box logits to (−1, n + 1): one softmax per
+///   side over its n + 1 bins, KL mean over those bins, Σ over the 4 sides and the priors, each
+///   side with its prior's weight.
+/// - RetinaNet: per prior. `LDRetinaHead.loss_single` passes rows of 4·(n + 1) logits: one
+///   softmax over all four sides' logits together, KL mean over the 4·(n + 1) entries, Σ over
+///   priors with one weight each (its weight 5 was set for this form).
 ///
 /// - GFL (`ld_head.py`): LD 0.25 /4 on the positives; VLR 0.25 /16 with IoU weights, VLR may
 ///   overlap the positives.
 /// - RetinaNet (`ld_retina.py`, config `ld_retina_r50_1x.py`): LD 5 /4; VLR `0.03 · loss_ld`
-///   (so 5 · 0.03 /4) with IoU weights, positives removed from it; KD T = 8.
+///   (so 5 · 0.03 /4) with IoU weights, positives removed from it; both on per-prior rows; KD T = 8.
 /// - ATSS (`ld_atss.py`): LD 0.25 /4; VLR `0.15 · loss_ld` with IoU weights, positives kept.
 /// - FCOS (`ld_fcos_head.py`): LD 0.25 /4; "VLR" `0.25 · loss_ld` weighted by the student's max
 ///   class score, never on a positive. The released FCOS head does not use the DIoU band: its
@@ -23,17 +30,21 @@ struct LDHeadConstants: Equatable {
     var vlrFactor: Float
     var vlrWeighting: ValuableLocalizationRegion.Weighting
     var vlrExcludesPositives: Bool
+    /// What one KL softmax covers, for LD on the main region and on the VLR alike.
+    var rows: LocalizationDistillation.Rows = .perSide
 
     static func forStudent(_ kind: DenseDetectorKind) -> LDHeadConstants {
         switch kind {
         case .gfl: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .iou, vlrExcludesPositives: false)
-        case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true)
+        case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true, rows: .perPrior)
         case .atss: return .init(ldWeight: 0.25, vlrFactor: 0.15, vlrWeighting: .iou, vlrExcludesPositives: false)
         case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)
         }
     }
 
-    /// Sum over the 4 edges of each prior, divided by 4 (and by the VLR factor's inverse).
+    /// Every head's `avg_factor=4` (a sum over the 4 sides of each prior divided by 4 on per-side
+    /// rows; on RetinaNet's per-prior rows the same constant divides the per-prior sum), and for
+    /// the VLR also the factor's inverse.
     var mainNormalizer: Float { 4 }
     var vlrNormalizer: Float { 4 / vlrFactor }
 }

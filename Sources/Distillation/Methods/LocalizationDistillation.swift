@@ -14,14 +14,29 @@ import Tensor
 /// - VLR: weight from the region (IoU by default), normalizer 16, loss weight 0.25.
 /// These are GFL's; `DistillationMethods` sets each student detector's (`LDHeadConstants`).
 /// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
+///
+/// `rows` says what one softmax covers. `.perSide` (the default) is the above: GFL's, ATSS's and
+/// FCOS's LD heads reshape the box logits to (−1, n + 1). `.perPrior` is LD's `LDRetinaHead`,
+/// which hands `KnowledgeDistillationKLDivLoss` whole rows of 4·(n + 1) logits: one softmax over
+/// all four sides' logits of a prior together, the KL's mean taken over those 4·(n + 1) entries,
+/// one weight per prior, then the same `/ normalizer` and `lossWeight`.
 public final class LocalizationDistillation: LossTerm {
     public enum MainWeighting: Sendable, Equatable { case studentScore, uniform }
+
+    /// The rows the temperature softmax and the KL mean run over.
+    public enum Rows: Sendable, Equatable {
+        /// One row of n + 1 bins per side: 4 rows per prior, each with the prior's weight.
+        case perSide
+        /// One row of all 4·(n + 1) logits per prior (LD's RetinaNet head).
+        case perPrior
+    }
 
     public let region: DistillationRegion
     public var temperature: Float
     public var lossWeight: Float
     public var normalizer: Float
     public var mainWeighting: MainWeighting = .studentScore
+    public var rows: Rows = .perSide
     public var trainableModules: [Module] { [] }
 
     public init(region: DistillationRegion = .main, temperature: Float = 10, lossWeight: Float = 0.25,
@@ -46,9 +61,17 @@ public final class LocalizationDistillation: LossTerm {
         default: perPrior = selection.weights
         }
         let scale = lossWeight / normalizer
-        let rows = perPrior.flatMap { w in [Float](repeating: w * scale, count: 4) }
-        let kl = inputs.student.distributionRows(selection.indices)
-            .temperatureKL(teacher: teacher.distributionRows(selection.indices), temperature: temperature, rowWeights: rows)
+        let kl: Tensor
+        switch rows {
+        case .perSide:
+            let weights = perPrior.flatMap { w in [Float](repeating: w * scale, count: 4) }
+            kl = inputs.student.distributionRows(selection.indices)
+                .temperatureKL(teacher: teacher.distributionRows(selection.indices), temperature: temperature, rowWeights: weights)
+        case .perPrior:
+            kl = inputs.student.priorRows(selection.indices)
+                .temperatureKL(teacher: teacher.priorRows(selection.indices), temperature: temperature,
+                               rowWeights: perPrior.map { $0 * scale })
+        }
         return [lossName: kl]
     }
 }

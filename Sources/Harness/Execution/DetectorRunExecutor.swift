@@ -172,8 +172,8 @@ public struct DetectorRunExecutor: RunExecutor {
         metrics["pearson_features"] = result.features
         metrics["pearson_bbox_logits"] = result.bboxLogits
         if result.undefinedFeaturePairs + result.undefinedBoxPairs > 0 {
-            metrics["pearson_undefined_feature_pairs"] = Double(result.undefinedFeaturePairs)
-            metrics["pearson_undefined_box_pairs"] = Double(result.undefinedBoxPairs)
+            metrics[RunAnalysis.undefinedPairMetrics["pearson_features"]!] = Double(result.undefinedFeaturePairs)
+            metrics[RunAnalysis.undefinedPairMetrics["pearson_bbox_logits"]!] = Double(result.undefinedBoxPairs)
         }
         return RunResult(metrics: metrics, seconds: Date().timeIntervalSince(began))
     }
@@ -222,6 +222,8 @@ public struct DetectorRunExecutor: RunExecutor {
         if let head = spec.boxHead {
             guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
             detector.boxHead = choice
+            // LD's GFL-ified RetinaNet is tested with GFL's NMS IoU 0.6, not RetinaNet's 0.5.
+            if detector.kind == .retinanet && choice == .distribution { detector.postprocess = .retinaGFL }
         }
         // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
         // scale the towers have 2 convolutions instead of 4 (the reference study's head).

@@ -13,7 +13,9 @@ public enum CellStatus: Equatable, Sendable {
     case notRun
     /// The column is reported only (parameters, FPS…): nothing to measure.
     case notMeasured
-    /// The run failed or diverged; the reason names the run.
+    /// The run failed or diverged, or completed without a value for the cell (a Pearson r that
+    /// is undefined because every pair had a constant tensor); the reason names the run and says
+    /// which. Samples of the other seeds may be kept, but the cell shows no number.
     case failed(reason: String)
 }
 

@@ -36,6 +36,24 @@ public struct RunAnalysis: Codable, Hashable, Sendable {
         "pearson_bbox_logits": teacherCorrelation,
     ]
 
+    /// Metric → the metric an analysis run records beside it: how many (image, level) pairs had
+    /// no r (a constant tensor). The executor records these whenever a pair was undefined; a
+    /// completed analysis without `pearson_features` but with its count had no defined pair.
+    public static let undefinedPairMetrics: [String: String] = [
+        "pearson_features": "pearson_undefined_feature_pairs",
+        "pearson_bbox_logits": "pearson_undefined_box_pairs",
+    ]
+
+    /// Why a completed run's `metrics` lack `metric`, when the run said so: for the Pearson
+    /// metrics, r undefined because every pair had a constant tensor. Nil otherwise.
+    static func missingReason(_ metric: String, in metrics: [String: Double]) -> String? {
+        guard metrics[metric] == nil, let countName = undefinedPairMetrics[metric], let count = metrics[countName] else {
+            return nil
+        }
+        let pairs = Int(count)
+        return "r undefined: constant tensors in every (image, level) pair (\(pairs) pair\(pairs == 1 ? "" : "s"))"
+    }
+
     /// The analysis a column's metric needs at `scale`, or nil for a metric the training run
     /// reports. Reduced scales analyse `TeacherStudentCorrelation.defaultImages` images (or
     /// the whole split if it is smaller); full scale the whole split, as the paper does.

@@ -16,6 +16,21 @@ struct RunResolver {
     /// changes nothing there, so it is dropped and the run stays the plain detector's.
     static let distributionalDetectors: Set<String> = ["gfl"]
 
+    /// Detectors with a GFL-ified head (LD's RetinaGFLHead, FCOSGFLHead, ATSSGFLHead):
+    /// `box_head: distribution` means something only on these and on `distributionalDetectors`.
+    static let gflifiableDetectors: Set<String> = ["retinanet", "fcos", "atss"]
+
+    /// Why `box_head` cannot apply to `detector`, or nil: `distribution` on a detector that has
+    /// no GFL-ified head (Faster R-CNN…) would only put a meaningless field into the run's id.
+    /// `TableValidator` reports it with the file and row; `model` refuses it as well.
+    static func boxHeadProblem(_ value: SettingValue?, detector: String) -> String? {
+        guard value == .string("distribution"),
+              !gflifiableDetectors.contains(detector), !distributionalDetectors.contains(detector) else { return nil }
+        let heads = gflifiableDetectors.sorted().joined(separator: ", ")
+        return "box_head: distribution applies only to \(heads) (and gfl, whose head is distributional already), "
+            + "not to detector \(detector)"
+    }
+
     /// The student trained under `setting`. A teacher is attached only when the setting has
     /// distillation terms: a baseline row of a distillation table trains without one, although
     /// the table's shared setting names the teacher.
@@ -118,8 +133,10 @@ struct RunResolver {
     }
 
     /// `box_head`: absent or `native` is the detector's own head (nil); `distribution` the
-    /// GFL-ified one, except on a detector whose head is distributional already.
+    /// GFL-ified one, except on a detector whose head is distributional already (dropped) and on
+    /// one without a GFL-ified head (refused).
     private func boxHeadName(_ value: SettingValue?, detector: String) throws(NotImplemented) -> String? {
+        if let problem = Self.boxHeadProblem(value, detector: detector) { throw NotImplemented(problem) }
         switch value {
         case nil, .string("native")?: return nil
         case .string("distribution")?: return Self.distributionalDetectors.contains(detector) ? nil : "distribution"

@@ -31,7 +31,10 @@ extension RunStore {
         case let .runs(metric, seeds):
             var samples: [Int: Double] = [:]
             var failures: [String] = []
-            var missingMetric = 0
+            // Seeds whose run completed without the metric: with the reason the run recorded
+            // (an undefined r), or none.
+            var explained: [String] = []
+            var unexplained: [Int] = []
             for (seed, id) in seeds.sorted(by: { $0.key < $1.key }) {
                 guard let run = plan.run(id) else { continue }
                 if case let .notImplemented(reason) = support.support(run.spec) {
@@ -39,17 +42,26 @@ extension RunStore {
                 }
                 let state = states[id] ?? .empty
                 if state.completed != nil {
-                    if let value = state.metrics[metric] { samples[seed] = value } else { missingMetric += 1 }
+                    if let value = state.metrics[metric] {
+                        samples[seed] = value
+                    } else if let reason = RunAnalysis.missingReason(metric, in: state.metrics) {
+                        explained.append("seed \(seed): run \(shortRunID(id)) completed, but \(reason)")
+                    } else {
+                        unexplained.append(seed)
+                    }
                 } else if let failure = failureReason(of: run, states: states, plan: plan) {
                     failures.append("seed \(seed): \(failure)")
                 }
             }
             if samples.count == seeds.count { return MeasuredCell(status: .measured, samples: samples) }
-            if samples.isEmpty, missingMetric > 0, failures.isEmpty {
+            if samples.isEmpty, explained.isEmpty, !unexplained.isEmpty, failures.isEmpty {
                 return MeasuredCell(status: .notImplemented(reason: "metric \(metric): not reported by the trainer"))
             }
-            if !failures.isEmpty {
-                return MeasuredCell(status: .failed(reason: failures.joined(separator: "; ")), samples: samples)
+            // A seed that finished without a value never leaves a mean over the other seeds
+            // looking like a cell that is still running: the cell has no number, and says why.
+            let missing = explained + unexplained.map { "seed \($0): run \(shortRunID(seeds[$0]!)) completed without reporting \(metric)" }
+            if !failures.isEmpty || !missing.isEmpty {
+                return MeasuredCell(status: .failed(reason: (failures + missing).joined(separator: "; ")), samples: samples)
             }
             return MeasuredCell(status: samples.isEmpty ? .notRun : .partial, samples: samples)
         }

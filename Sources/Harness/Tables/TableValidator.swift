@@ -14,7 +14,10 @@ struct TableValidator {
         checkUnique(spec.columns.map { ($0.key, $0.line) }, what: "column key")
         checkUnique(spec.rows.map { ($0.key, $0.line) }, what: "row key")
         checkUnique(spec.claims.map { ($0.key, $0.line) }, what: "claim key")
-        for row in spec.rows { checkBaseline(of: row, in: spec) }
+        for row in spec.rows {
+            checkBaseline(of: row, in: spec)
+            checkBoxHead(of: row, in: spec)
+        }
         for claim in spec.claims {
             for located in claim.predicates { checkPredicate(located, of: claim, in: spec) }
         }
@@ -45,6 +48,35 @@ struct TableValidator {
         } else if spec.row(baseline) == nil {
             sink.report("row '\(row.key)': baseline '\(baseline)' is not a row of this table"
                         + suggestion(baseline, among: spec.rows.map(\.key)), line: line)
+        }
+    }
+
+    /// `box_head: distribution` only on detectors with a GFL-ified head (`RunResolver.boxHeadProblem`),
+    /// for the row's student and for its teacher, which inherits the setting's head unless its
+    /// own map names one. Checked on every setting the row's cells run under (column overrides
+    /// included), reported once per problem at the row's `box_head`, `detector` or `teacher`
+    /// line.
+    private func checkBoxHead(of row: TableRow, in spec: TableSpec) {
+        let settings = spec.columns.isEmpty
+            ? [spec.effectiveSetting(row: row)] : spec.columns.map { spec.effectiveSetting(row: row, column: $0) }
+        var reported = Set<String>()
+        for setting in settings {
+            var problems: [(String, Int)] = []
+            let studentDetector = setting["detector"]?.string
+            if let detector = studentDetector, let problem = RunResolver.boxHeadProblem(setting["box_head"], detector: detector) {
+                problems.append((problem, row.fieldLines["box_head"] ?? row.fieldLines["detector"] ?? row.line))
+            }
+            if let teacher = setting["teacher"], teacher.map != nil,
+               let detector = teacher["detector"]?.string ?? studentDetector {
+                let own = teacher["box_head"]
+                if let problem = RunResolver.boxHeadProblem(own ?? setting["box_head"], detector: detector) {
+                    let hint = own == nil ? " (inherited from the setting; give the teacher box_head: native)" : ""
+                    problems.append(("teacher: " + problem + hint, row.fieldLines["teacher"] ?? row.fieldLines["box_head"] ?? row.line))
+                }
+            }
+            for (problem, line) in problems where reported.insert(problem).inserted {
+                sink.report("row '\(row.key)': \(problem)", line: line)
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 /// Grouped bars, one group per row: the published value beside the measured mean with its
 /// confidence whiskers, for one column. The y axis starts at 0 (an axis that does not exaggerates
-/// differences) and every bar carries its value. A row without a measured number keeps its slot
+/// differences), or below it when a value or a whisker is negative (Pearson's r in LD Table 7),
+/// with a line at 0 then; every bar carries its value. A row without a measured number keeps its slot
 /// and says why ("not implemented", "not run", "failed") where the measured bar would be.
 struct BarChart {
     var measured: MeasuredTable
@@ -24,16 +25,21 @@ struct BarChart {
                          GnuplotText.dataString(point.publishedText.isEmpty ? "-" : point.publishedText),
                          GnuplotText.dataString(point.measuredText.isEmpty ? "-" : point.measuredText),
                          GnuplotText.dataString(point.missingWord ?? "measured"),
-                         // Where the measured label sits: above the whisker, or above the bar when
-                         // one seed gives no interval. Computed here because a gnuplot expression
-                         // that merely reads a NaN column drops the whole point.
-                         GnuplotText.dataNumber(point.upper ?? point.mean)].joined(separator: "  "))
+                         // Where the measured label sits (`ChartPoint.measuredLabelY`). Computed
+                         // here because a gnuplot expression that merely reads a NaN column drops
+                         // the whole point.
+                         GnuplotText.dataNumber(point.measuredLabelY)].joined(separator: "  "))
         }
 
         let count = max(1, rows.count)
         let top = max(points.map(\.top).max() ?? 1, 1e-9)
-        // Headroom for the value labels above the bars and the key above them.
-        let yMax = top * (count > 8 ? 1.3 : 1.22)
+        let bottom = points.map(\.bottom).min() ?? 0
+        let span = top - bottom
+        // Headroom for the value labels above the bars and the key above them; below a negative
+        // bar or whisker, a margin so that its end is not drawn on the border.
+        let yMax = top + span * (count > 8 ? 0.3 : 0.22)
+        let yMin = bottom < 0 ? bottom - span * 0.06 : 0
+        let yRangeLow = yMin < 0 ? GnuplotText.dataNumber(yMin) : "0"
         let labels = rows.map { GnuplotText.ticLabel($0.label) }
         let longestLabel = labels.flatMap { $0.split(separator: "\n") }.map(\.count).max() ?? 0
         let crowded = count > 8
@@ -51,7 +57,7 @@ struct BarChart {
             "set style fill solid 0.9 noborder",
             "set boxwidth \(offset * 2 * 0.95) absolute",
             "set xrange [-0.6:\(Double(count) - 0.4)]",
-            "set yrange [0:\(GnuplotText.dataNumber(yMax))]",
+            "set yrange [\(yRangeLow):\(GnuplotText.dataNumber(yMax))]",
             "set ylabel \(GnuplotText.quoted(column.metric + (column.higherIsBetter ? "" : " (lower is better)")))",
             "set grid ytics lc rgb \"\(GnuplotText.gridColour)\" lw 1 dt 2",
             "set border 3 lc rgb \"#444444\"",
@@ -63,6 +69,8 @@ struct BarChart {
             "set lmargin \(leftMargin)",
             "set rmargin 3",
         ]
+        // Bars grow from 0: with negative values the axis border is not at 0, so draw the line.
+        if yMin < 0 { body.append("set xzeroaxis lt 1 lc rgb \"#444444\" lw 1") }
         // A missing measurement keeps its slot and names itself, never a bar or a number.
         for (index, point) in points.enumerated() {
             guard let word = point.missingWord else { continue }
@@ -75,7 +83,8 @@ struct BarChart {
         // Whiskers as capped vectors: gnuplot 5.4's yerrorbars leave a gap around the (invisible)
         // point, which showed as a white blob on every bar.
         body.append("     \"\" using ($1+\(offset)):5:(0):($6-$5) with vectors heads size screen 0.006,90 lc rgb \"#222222\" lw 1.3 notitle, \\")
-        body.append("     \"\" using ($1-\(offset)):3:(stringcolumn(7)) with labels \(labelStyle) notitle, \\")
+        // A published label never sits below the zero line either (a NaN value drops it, as before).
+        body.append("     \"\" using ($1-\(offset)):($3 < 0 ? 0 : $3):(stringcolumn(7)) with labels \(labelStyle) notitle, \\")
         body.append("     \"\" using ($1+\(offset)):10:(stringcolumn(8)) with labels \(labelStyle) notitle")
         let comment = [
             "\(table.chartName), column \(column.key): published value vs measured mean with \(ConfidenceInterval.levelText(level)) confidence whiskers.",

@@ -32,8 +32,15 @@ struct ChartPoint {
         }
     }
 
-    /// The highest point drawn (for the headroom of the y range).
-    var top: Double { max(published ?? 0, upper ?? mean ?? 0) }
+    /// The highest point drawn, the bars' zero baseline included (for the headroom of the y range).
+    var top: Double { max(0, published ?? 0, upper ?? mean ?? 0) }
+    /// The lowest point drawn, the zero baseline included: below 0 for a negative value or
+    /// whisker (a Pearson r can be negative).
+    var bottom: Double { min(0, published ?? 0, lower ?? mean ?? 0) }
+    /// Where the measured value's label sits: above the whisker, or above the bar when one seed
+    /// gives no interval, and never below the zero line (a bar that goes down is labelled just
+    /// above the axis, not inside itself).
+    var measuredLabelY: Double? { (upper ?? mean).map { max(0, $0) } }
 }
 
 extension TableSpec {
