@@ -57,8 +57,11 @@ public struct DenseDetectorConfig: Sendable {
     /// Scale of FCOS's regress ranges relative to mmdet's 800-px defaults (128 px: 0.16).
     public var fcosRangeScale: Float = 1
     /// `.distribution` gives RetinaNet, FCOS and ATSS GFL's box branch (LD's Table 4); no effect
-    /// on GFL, whose head is distributional anyway.
-    public var boxHead = DenseBoxHead.native
+    /// on GFL, whose head is distributional anyway. LD's GFL-ified RetinaNet is tested with GFL's
+    /// NMS IoU 0.6, not RetinaNet's 0.5, so setting it also sets RetinaNet's post-processing.
+    public var boxHead = DenseBoxHead.native {
+        didSet { if kind == .retinanet { postprocess = boxHead == .distribution ? .retinaGFL : .retinaNet } }
+    }
     public var postprocess: DensePostprocessConfig
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {

@@ -221,9 +221,7 @@ public struct DetectorRunExecutor: RunExecutor {
                                            backbone: backbone)
         if let head = spec.boxHead {
             guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
-            detector.boxHead = choice
-            // LD's GFL-ified RetinaNet is tested with GFL's NMS IoU 0.6, not RetinaNet's 0.5.
-            if detector.kind == .retinanet && choice == .distribution { detector.postprocess = .retinaGFL }
+            detector.boxHead = choice  // also RetinaNet's NMS (`DenseDetectorConfig.boxHead`)
         }
         // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
         // scale the towers have 2 convolutions instead of 4 (the reference study's head).
