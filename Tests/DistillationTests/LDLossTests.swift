@@ -103,6 +103,29 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
                       0.25 * 0.5 * kl / 4))
     }
 
+    /// The LD heads' constant normalisers divide one GPU's sum (2 images); a batch of B images
+    /// stands for B / 2 GPUs whose gradients DDP averages. The hand-worked prior of
+    /// `mainRegionLDHandWorked` (0.0589927 per image) in 1, 2, 4 and 16 identical images:
+    /// 0.0589927 · B / max(1, B / 2), i.e. once for one image and twice for every larger batch.
+    @Test func constantNormalisersDividePerDeviceSums() {
+        let priors = LDFixture.priors([(1, 2)], strides: [8])
+        let ln2x10 = Float(10 * Foundation.log(2.0))
+        for (images, expected) in [(1, 0.0589927), (2, 2 * 0.0589927), (4, 2 * 0.0589927), (16, 2 * 0.0589927)] {
+            let truth = [GroundTruth](repeating: GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 16, y2: 8)], labels: [0]),
+                                      count: images)
+            var sReg = [Float](repeating: 0, count: images * 2 * 12)
+            var sCls = [Float](), tCls = [Float]()
+            for b in 0..<images { sReg[b * 24] = ln2x10; sCls += [0, -1, 5, 5]; tCls += [3, 3, 3, 3] }
+            let student = LDFixture.outputs(priors, batch: images, cls: sCls, reg: sReg)
+            let teacher = LDFixture.outputs(priors, batch: images, cls: tCls, reg: [Float](repeating: 0, count: sReg.count))
+            let targets = LDFixture.targets(priors, truth: truth, positives: (0..<images).map { $0 * 2 },
+                                            gtOf: [Int](repeating: 0, count: images))
+            let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
+            let loss = LocalizationDistillation(region: .main).losses(inputs)["loss_ld"]!.item
+            #expect(close(loss, expected), "\(images) images: \(loss), expected \(expected)")
+        }
+    }
+
     /// KD over K = 2 classes, T = 2. Teacher (0, 0) → p = (1/2, 1/2); student (2·ln 3, 0) →
     /// q = (3/4, 1/4). KL = ½ln(2/3) + ½ln 2 = ½ln(4/3); mean over 2 classes × T² = ln(4/3) = 0.287682.
     /// Positives: priors 0 and 1 on level 0 (prior 1 identical on both sides: KL 0), prior 2 on

@@ -39,6 +39,11 @@ public enum DistillationMethodError: Error, Equatable, CustomStringConvertible {
 
 /// Maps the tables' distillation entries (`tables/ld/*.yaml`) to loss terms.
 public enum DistillationMethods {
+    /// Part of the identity of every run with distillation terms (`RunSpec.distillationRevision`).
+    /// Bump on any change that alters what a term computes. 2: LD's constant normalisers divide
+    /// per-GPU sums (`LocalizationDistillation.imagesPerDevice`); revision-1 runs weighed LD 8×.
+    public static let revision = 2
+
     /// Method name → its allowed parameters (besides `method` itself).
     public static let parameters: [String: [String]] = [
         "ld": ["region", "temperature", "gamma", "weight", "weighting"],

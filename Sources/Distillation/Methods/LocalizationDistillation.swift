@@ -13,6 +13,13 @@ import Tensor
 ///   weights DFL), normalizer 4, loss weight 0.25 — a sum over positives, not a mean;
 /// - VLR: weight from the region (IoU by default), normalizer 16, loss weight 0.25.
 /// These are GFL's; `DistillationMethods` sets each student detector's (`LDHeadConstants`).
+///
+/// Those constant normalisers divide a sum over one GPU's images: the papers train 8 GPUs × 2
+/// images, the LD heads return `loss_ld` per GPU without the global `avg_factor` the box losses
+/// get, and DDP averages the gradients over the GPUs. Over one batch of B images the sum is
+/// therefore also divided by B / `imagesPerDevice` (8 at the papers' 16): without it the terms
+/// weigh 8× what they weigh in the papers (measured: LD's gradient on the head 14× the box
+/// loss's at the first iteration instead of under 2×).
 /// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
 ///
 /// `rows` says what one softmax covers. `.perSide` (the default) is the above: GFL's, ATSS's and
@@ -39,6 +46,12 @@ public final class LocalizationDistillation: LossTerm {
     public var rows: Rows = .perSide
     public var trainableModules: [Module] { [] }
 
+    /// Images per GPU in the papers' protocol (LD §4: "8 GPUs with a batch size of 2 per GPU").
+    public static let imagesPerDevice = 2
+
+    /// The GPUs a batch of `images` stands for: the per-GPU sums are averaged over these.
+    public static func devices(images: Int) -> Float { Swift.max(1, Float(images) / Float(imagesPerDevice)) }
+
     public init(region: DistillationRegion = .main, temperature: Float = 10, lossWeight: Float = 0.25,
                 normalizer: Float? = nil) {
         self.region = region; self.temperature = temperature; self.lossWeight = lossWeight
@@ -60,7 +73,7 @@ public final class LocalizationDistillation: LossTerm {
         case .valuableLocalization(let vlr) where vlr.weighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
         default: perPrior = selection.weights
         }
-        let scale = lossWeight / normalizer
+        let scale = lossWeight / (normalizer * Self.devices(images: inputs.batch.truth.count))
         let kl: Tensor
         switch rows {
         case .perSide:

@@ -1,4 +1,5 @@
 import Crypto
+import Distillation
 import Foundation
 
 /// One training run, fully resolved: everything that decides what it computes, and nothing else
@@ -24,6 +25,11 @@ public struct RunSpec: Codable, Hashable, Sendable {
     /// row lists them in does not make a different run.
     public var distillation: [SettingValue]
     public var seed: Int
+    /// `DistillationMethods.revision` when the spec has distillation terms; nil without them (and
+    /// absent from the JSON then, so plain runs and teachers keep their ids across revisions).
+    /// Nil with terms: resolved before the field existed (revision 1); decoding keeps it nil so
+    /// that such a spec keeps its id.
+    public var distillationRevision: Int?
     /// Set on an analysis run (see `RunAnalysis`): the spec is then not trained but measures the
     /// trained run `subject` against `teacher`. Absent from the JSON when nil, so every training
     /// run keeps its id.
@@ -34,7 +40,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public init(scale: ScaleProfile, dataset: DatasetSpec, detector: String, backbone: BackboneConfig,
                 schedule: ScheduleSpec, multiscale: Bool, distillation: [SettingValue], teacher: RunSpec?,
                 seed: Int, calibration: Int = ScaleCalibration.revision, boxHead: String? = nil,
-                analysis: RunAnalysis? = nil) {
+                analysis: RunAnalysis? = nil, distillationRevision: Int?? = .none) {
+        // `.none`: the current revision when there are terms; `.some(x)`: exactly x (decoding).
         self.scale = scale
         self.calibration = calibration
         self.dataset = dataset
@@ -44,6 +51,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.schedule = schedule
         self.multiscale = multiscale
         self.distillation = RunSpec.canonicalOrder(distillation)
+        self.distillationRevision = distillationRevision ?? (distillation.isEmpty ? nil : DistillationMethods.revision)
         self.seed = seed
         self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
@@ -66,7 +74,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation, seed, teacher, analysis
+        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation,
+             distillationRevision, seed, teacher, analysis
     }
 
     public init(from decoder: Decoder) throws {
@@ -82,7 +91,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
                   seed: try container.decode(Int.self, forKey: .seed),
                   calibration: try container.decode(Int.self, forKey: .calibration),
                   boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead),
-                  analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis))
+                  analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis),
+                  distillationRevision: .some(try container.decodeIfPresent(Int.self, forKey: .distillationRevision)))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -96,6 +106,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         try container.encode(schedule, forKey: .schedule)
         try container.encode(multiscale, forKey: .multiscale)
         try container.encode(distillation, forKey: .distillation)
+        try container.encodeIfPresent(distillationRevision, forKey: .distillationRevision)
         try container.encode(seed, forKey: .seed)
         try container.encodeIfPresent(teacher, forKey: .teacher)
         try container.encodeIfPresent(analysis, forKey: .analysis)
