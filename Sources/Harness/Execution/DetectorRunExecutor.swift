@@ -130,7 +130,9 @@ public struct DetectorRunExecutor: RunExecutor {
         if curvePoints > 0 { run.evaluateEvery = Swift.max(1, run.training.iterations / (curvePoints + 1)) }
         var curve: [Int: [String: Double]] = [:]
         var progressTime = Date.distantPast
+        var losses = TrainingLossCurve(iterations: run.training.iterations)
         let outcome = try run.execute(checkpoint: checkpoint, resume: context.resumeCheckpoint, terms: terms, progress: { p in
+            losses.add(iteration: p.iteration, losses: p.losses)
             guard Date().timeIntervalSince(progressTime) > 1 || p.iteration == p.total else { return }
             progressTime = Date()
             let total = p.losses.values.reduce(0, +)
@@ -139,6 +141,10 @@ public struct DetectorRunExecutor: RunExecutor {
             curve[iteration] = Self.metrics(of: evaluation)
         })
         metrics.merge(Self.metrics(of: outcome.evaluation)) { $1 }
+        metrics.merge(losses.final) { $1 }
+        for (iteration, point) in losses.points where iteration < run.training.iterations {
+            curve[iteration, default: [:]].merge(point) { $1 }
+        }
         metrics["train_hours"] = outcome.trainingSeconds / 3600
         return RunResult(metrics: metrics, artifacts: ["checkpoint": checkpoint],
                          seconds: outcome.trainingSeconds + outcome.evaluationSeconds, curve: curve)
