@@ -158,6 +158,28 @@ final class FakeExecutor: RunExecutor {
         #expect(summary.blocked.count == 2)
     }
 
+    /// A teacher checkpoint rewritten after its run completed is not distilled from: the student
+    /// fails with a reason naming the file, and nothing is executed for it.
+    @Test func aTeacherCheckpointChangedSinceItsRunFailsTheStudent() throws {
+        let plan = plan(seeds: 1)
+        let refusing = FakeExecutor()
+        refusing.refuses = { $0.distillation.isEmpty ? nil : "method ld: not implemented yet" }
+        _ = try run(refusing, plan)
+        let teacher = try #require(plan.runs.first { $0.isTeacher })
+        let checkpoint = try #require(try store.state(teacher.id).artifacts["checkpoint"])
+        #expect(try store.state(teacher.id).changedArtifacts().isEmpty)
+        try Data("other weights".utf8).write(to: checkpoint)
+        #expect(try store.state(teacher.id).changedArtifacts() == ["checkpoint"])
+
+        let executor = FakeExecutor()
+        let summary = try run(executor, plan)
+        #expect(summary.hasFailures)
+        #expect(!executor.executed.contains { id in plan.runs.contains { $0.id == id && !$0.spec.distillation.isEmpty } })
+        let failed = try store.attempts(statuses: [.failed])
+        #expect(failed.count == 2)
+        #expect(failed.allSatisfy { $0.reason?.contains("teacher run \(teacher.id.prefix(12))'s checkpoint \(checkpoint.path)") == true })
+    }
+
     /// Records imported from another machine come without checkpoints: a teacher whose
     /// checkpoint is gone is trained again before a student that needs it.
     @Test func aTeacherWithoutItsCheckpointIsRerunForNewStudents() throws {

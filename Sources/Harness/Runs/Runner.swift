@@ -114,11 +114,18 @@ public final class Runner {
         let work = store.workDirectory(for: run.id)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         var teacherArtifacts: [String: URL] = [:], subjectArtifacts: [String: URL] = [:]
+        // A checkpoint rewritten since its run completed would make this run read other weights
+        // than the ones its metrics were measured with.
+        var changed: [String] = []
         if let teacherID = run.teacherID {
-            teacherArtifacts = try store.state(teacherID).artifacts
+            let state = try store.state(teacherID)
+            teacherArtifacts = state.artifacts
+            changed += state.changedArtifacts().map { "the teacher run \(teacherID.prefix(12))'s \($0) \(state.artifacts[$0]!.path)" }
         }
         if let subjectID = run.subjectID {
-            subjectArtifacts = try store.state(subjectID).artifacts
+            let state = try store.state(subjectID)
+            subjectArtifacts = state.artifacts
+            changed += state.changedArtifacts().map { "the analysed run \(subjectID.prefix(12))'s \($0) \(state.artifacts[$0]!.path)" }
         }
         // Resume only what a kill interrupted. A run that failed starts afresh: its checkpoints
         // may come from the code or the state that made it fail.
@@ -147,6 +154,9 @@ public final class Runner {
 
         var result: RunResult
         do {
+            if !changed.isEmpty {
+                throw RunFailure.other(changed.joined(separator: "; ") + " differs from the file recorded when that run completed (SHA-256); delete the file to have that run redone, or restore it")
+            }
             result = try executor.execute(run.spec, context: context)
             if let bad = result.metrics.first(where: { !$0.value.isFinite }) {
                 throw RunFailure.other("metric \(bad.key) is \(bad.value)")

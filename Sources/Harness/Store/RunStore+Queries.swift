@@ -11,8 +11,20 @@ public struct RunState: Sendable {
     public var metrics: [String: Double]
     /// The winning attempt's artifacts by kind.
     public var artifacts: [String: URL]
+    /// The SHA-256 recorded for each artifact file when its attempt completed.
+    public var artifactChecksums: [String: String] = [:]
 
     public static let empty = RunState(latest: nil, completed: nil, metrics: [:], artifacts: [:])
+
+    /// Artifacts whose file no longer has the checksum recorded with it (changed or replaced
+    /// since the run that wrote it completed), by kind; missing files are not listed here.
+    public func changedArtifacts() -> [String] {
+        artifacts.keys.sorted().filter { kind in
+            guard let recorded = artifactChecksums[kind], let url = artifacts[kind],
+                  FileManager.default.fileExists(atPath: url.path) else { return false }
+            return RunStore.sha256(of: url) != recorded
+        }
+    }
 }
 
 extension RunStore {
@@ -48,7 +60,9 @@ extension RunStore {
                     result[id]!.metrics[metric.name] = metric.value
                 }
                 for artifact in try ArtifactRecord.filter(attemptIDs.contains(Column("attempt"))).fetchAll(db) {
-                    result[winners[artifact.attempt]!.id]!.artifacts[artifact.kind] = resolve(path: artifact.path)
+                    let id = winners[artifact.attempt]!.id
+                    result[id]!.artifacts[artifact.kind] = resolve(path: artifact.path)
+                    result[id]!.artifactChecksums[artifact.kind] = artifact.sha256
                 }
             }
         }
