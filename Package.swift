@@ -27,7 +27,8 @@ let package = Package(
         // Data reuses Evaluation's COCO JSON types for the files it reads and writes.
         .target(name: "Data", dependencies: ["Detection", "Tensor", "Evaluation", "CTurboJPEG"], swiftSettings: optimised),
         // Teacher-student wiring, the papers' methods, and the training loop every run uses.
-        .target(name: "Distillation", dependencies: ["Detection", "Data", "Evaluation", "NN", "Tensor"], swiftSettings: optimised),
+        .target(name: "Distillation", dependencies: ["Detection", "Data", "Evaluation", "NN", "Tensor",
+                                                   .product(name: "Crypto", package: "swift-crypto")], swiftSettings: optimised),
         .target(name: "Harness", dependencies: [
             "Distillation", "Evaluation", "Data", "Detection", "NN", "Tensor",
             .product(name: "Yams", package: "Yams"),

@@ -56,26 +56,18 @@ struct DetectorRunBenchmark {
         if let v = value("--pretrain-cache") { pretrainCache = URL(fileURLWithPath: v) }
     }
 
-    /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations.
+    /// Pretrains (or reuses a cached) backbone for `--pretrain` iterations, cached as the harness
+    /// caches its own (keyed by the architecture and the whole recipe, the scenes included);
+    /// revision 0 keeps perf's files apart from the harness's.
     func pretrained(_ config: ResNet.Config, scene: SyntheticSceneConfig) throws -> URL {
-        // Named by everything that shapes the weights: the architecture, the budget and the whole
-        // scene configuration (FNV-1a of its description: Swift's own hash is seeded per process).
-        var sceneHash: UInt64 = 0xcbf29ce484222325
-        for byte in String(describing: scene).utf8 { sceneHash = (sceneHash ^ UInt64(byte)) &* 0x100000001b3 }
-        let url = pretrainCache.appendingPathComponent("perf-pretrained-r\(config.depth)-w\(config.widthMultiplier)-\(config.stem)-\(pretrainIterations)x\(pretrainBatch)-c\(cropSize)-s\(String(sceneHash, radix: 16))\(arguments.contains("--zero-init") ? "-z" : "").ckpt")
-        if FileManager.default.fileExists(atPath: url.path) { return url }
-        var rng = RNG(seed: 1)
-        let backbone = ResNet(config, rng: &rng)
         var pretraining = BackbonePretraining(iterations: pretrainIterations, batchSize: pretrainBatch)
         pretraining.cropSize = cropSize
         pretraining.scene = scene
         pretraining.zeroInitResidual = arguments.contains("--zero-init")
-        var last = Date()
-        let outcome = try pretraining.run(backbone) { it, loss in
-            if Date().timeIntervalSince(last) > 10 { last = Date(); print("pretrain it \(it)/\(pretrainIterations) loss \(loss)") }
+        let url = try PretrainedBackbones(directory: pretrainCache, revision: 0).weights(for: .resnet(config), recipe: pretraining) {
+            print($0)
         }
-        print(String(format: "pretrain_seconds %.1f held_out_accuracy %.3f final_loss %.3f", outcome.seconds, outcome.heldOutAccuracy, outcome.finalLoss))
-        try BackbonePretraining.save(backbone, outcome: outcome, to: url)
+        if let accuracy = PretrainedBackbones.heldOutAccuracy(of: url) { print(String(format: "held_out_accuracy %.3f", accuracy)) }
         return url
     }
 

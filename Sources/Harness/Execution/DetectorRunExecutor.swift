@@ -119,7 +119,7 @@ public struct DetectorRunExecutor: RunExecutor {
             recipe.cropSize = pretraining.cropSize
             recipe.zeroInitResidual = pretraining.zeroInitResidual
             recipe.scene = (run.train as? SyntheticScenes)?.config ?? recipe.scene  // the crops look like the scenes
-            let weights = try PretrainedBackbones(directory: context.cacheDirectory).weights(for: run.detector.backbone, recipe: recipe) {
+            let weights = try PretrainedBackbones(directory: context.cacheDirectory, revision: ScaleCalibration.revision).weights(for: run.detector.backbone, recipe: recipe) {
                 context.progress(RunProgress(iteration: 0, total: run.training.iterations, message: $0))
             }
             run.pretrainedBackbone = weights

@@ -1,6 +1,5 @@
 import Crypto
 import Detection
-import Distillation
 import Foundation
 import NN
 import Tensor
@@ -9,14 +8,21 @@ import Tensor
 /// stand-in for the papers' ImageNet weights: one per architecture and pretraining recipe, trained
 /// the first time a run needs it and shared by every later run, seed and table, as ImageNet
 /// weights are. The backbone's initialisation is fixed (not the run's seed), so seeds vary only
-/// the detection training that follows.
-struct PretrainedBackbones {
-    let directory: URL
+/// the detection training that follows. The harness and `perf detector-run` share it.
+public struct PretrainedBackbones {
+    public let directory: URL
+    /// Part of every key: the harness passes its calibration revision, so a recalibration
+    /// retrains what the new revision's runs start from.
+    public let revision: Int
+
+    public init(directory: URL, revision: Int) {
+        self.directory = directory; self.revision = revision
+    }
 
     /// The cached weights for `backbone`, pretraining them first when absent.
-    func weights(for backbone: BackboneChoice, recipe: BackbonePretraining,
+    public func weights(for backbone: BackboneChoice, recipe: BackbonePretraining,
                  progress: (String) -> Void) throws -> URL {
-        let key = Self.key(backbone, recipe)
+        let key = Self.key(backbone, recipe, revision: revision)
         let url = directory.appendingPathComponent("pretrained-\(key).ckpt")
         if FileManager.default.fileExists(atPath: url.path) { return url }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -38,14 +44,14 @@ struct PretrainedBackbones {
     }
 
     /// Held-out crop accuracy recorded when `weights` trained the cached file, if known.
-    static func heldOutAccuracy(of url: URL) -> Double? {
+    public static func heldOutAccuracy(of url: URL) -> Double? {
         (try? Checkpoint.read(from: url)).flatMap { $0.metadata["held_out_accuracy"] }.flatMap(Double.init)
     }
 
-    /// Names the architecture, the recipe and the calibration revision.
-    static func key(_ backbone: BackboneChoice, _ recipe: BackbonePretraining) -> String {
+    /// Names the architecture, the recipe (the scenes its crops come from included) and the revision.
+    static func key(_ backbone: BackboneChoice, _ recipe: BackbonePretraining, revision: Int) -> String {
         let recipeJSON = (try? JSONEncoder.sorted.encode(recipe)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let text = "\(backbone.identity)|\(recipeJSON)|\(ScaleCalibration.revision)"
+        let text = "\(backbone.identity)|\(recipeJSON)|\(revision)"
         let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         return "\(backbone.shortName)-\(digest.prefix(12))"
     }

@@ -1,15 +1,14 @@
 import Detection
-import Distillation
+@testable import Distillation
 import Foundation
 import NN
 import Testing
-@testable import Harness
 
 @Suite("Pretrained backbone cache") struct PretrainedBackbonesTests {
     @Test func trainsOnceThenReusesAndKeysOnTheRecipe() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pretrained-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let cache = PretrainedBackbones(directory: directory)
+        let cache = PretrainedBackbones(directory: directory, revision: 1)
         let backbone = BackboneChoice.resnet(.init(depth: 18, widthMultiplier: 0.125, stem: .compact))
         var recipe = BackbonePretraining(iterations: 2, batchSize: 4)
         recipe.cropSize = 16; recipe.heldOutCrops = 8; recipe.warmupIterations = 1
@@ -24,8 +23,13 @@ import Testing
 
         var longer = recipe
         longer.iterations = 3
-        #expect(PretrainedBackbones.key(backbone, longer) != PretrainedBackbones.key(backbone, recipe))
+        let key = PretrainedBackbones.key(backbone, recipe, revision: 1)
+        #expect(PretrainedBackbones.key(backbone, longer, revision: 1) != key)
         let deeper = BackboneChoice.resnet(.init(depth: 34, widthMultiplier: 0.125, stem: .compact))
-        #expect(PretrainedBackbones.key(deeper, recipe) != PretrainedBackbones.key(backbone, recipe))
+        #expect(PretrainedBackbones.key(deeper, recipe, revision: 1) != key)
+        #expect(PretrainedBackbones.key(backbone, recipe, revision: 2) != key)
+        var otherScenes = recipe
+        otherScenes.scene.hueJitter += 0.01
+        #expect(PretrainedBackbones.key(backbone, otherScenes, revision: 1) != key)
     }
 }
