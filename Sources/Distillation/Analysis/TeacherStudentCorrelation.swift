@@ -137,8 +137,7 @@ public struct TeacherStudentCorrelation {
         teacher.train(false)
         let loader = BatchLoader(dataset: dataset, transform: transform.evaluation)
         var rng = RNG(seed: 0)  // the evaluation transform draws nothing
-        var featureSum = 0.0, featureCount = 0, boxSum = 0.0, boxCount = 0
-        var undefinedFeatures = 0, undefinedBoxes = 0, levels = 0
+        var features = MeanOfDefined(), boxes = MeanOfDefined(), levels = 0
         for start in stride(from: 0, to: count, by: Swift.max(1, batchSize)) {
             let batch = try loader.batch(Array(start..<Swift.min(count, start + Swift.max(1, batchSize))), rng: &rng)
             let (s, t) = GradMode.withoutGrad { (student(batch.images), teacher(batch.images)) }
@@ -149,12 +148,7 @@ public struct TeacherStudentCorrelation {
                 let size = sf.count / b
                 for i in 0..<b {
                     let range = (i * size)..<((i + 1) * size)
-                    try Self.requireFinite(sf.data[range], tf.data[range], tensor: "FPN features P\(l + 3)", image: start + i)
-                    if let r = PearsonCorrelation.coefficient(sf.data[range], tf.data[range]) {
-                        featureSum += r; featureCount += 1
-                    } else {
-                        undefinedFeatures += 1
-                    }
+                    try features.add(sf.data[range], tf.data[range], tensor: "FPN features P\(l + 3)", image: start + i)
                 }
             }
             let priors = s.reg.shape[1], channels = s.reg.shape[2]
@@ -162,19 +156,29 @@ public struct TeacherStudentCorrelation {
                 for i in 0..<b {
                     let base = i * priors * channels
                     let range = (base + level.start * channels)..<(base + (level.start + level.count) * channels)
-                    try Self.requireFinite(s.reg.data[range], t.reg.data[range], tensor: "box logits P\(l + 3)", image: start + i)
-                    if let r = PearsonCorrelation.coefficient(s.reg.data[range], t.reg.data[range]) {
-                        boxSum += r; boxCount += 1
-                    } else {
-                        undefinedBoxes += 1
-                    }
+                    try boxes.add(s.reg.data[range], t.reg.data[range], tensor: "box logits P\(l + 3)", image: start + i)
                 }
             }
         }
-        return Result(features: featureCount > 0 ? featureSum / Double(featureCount) : nil,
-                      bboxLogits: boxCount > 0 ? boxSum / Double(boxCount) : nil,
-                      images: count, levels: levels,
-                      undefinedFeaturePairs: undefinedFeatures, undefinedBoxPairs: undefinedBoxes)
+        return Result(features: features.mean, bboxLogits: boxes.mean, images: count, levels: levels,
+                      undefinedFeaturePairs: features.undefined, undefinedBoxPairs: boxes.undefined)
+    }
+
+    /// The mean of r over the (image, level) pairs where it is defined, and how many were not.
+    struct MeanOfDefined {
+        private var sum = 0.0, defined = 0
+        private(set) var undefined = 0
+        var mean: Double? { defined > 0 ? sum / Double(defined) : nil }
+
+        /// Adds one pair's r; throws `nonFinite` when a block holds a NaN or an infinity.
+        mutating func add(_ student: ArraySlice<Float>, _ teacher: ArraySlice<Float>, tensor: String, image: Int) throws {
+            try TeacherStudentCorrelation.requireFinite(student, teacher, tensor: tensor, image: image)
+            if let r = PearsonCorrelation.coefficient(student, teacher) {
+                sum += r; defined += 1
+            } else {
+                undefined += 1
+            }
+        }
     }
 
     /// Throws `nonFinite` for the first of the student's and the teacher's blocks that holds a

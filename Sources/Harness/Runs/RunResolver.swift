@@ -96,11 +96,16 @@ struct RunResolver {
             throw NotImplemented("the setting names no teacher")
         }
         return try model(setting: setting, modelMap: map, context: "teacher",
-                         detector: map["detector"] ?? setting["detector"],
-                         boxHead: map["box_head"] ?? setting["box_head"],
-                         schedule: map["schedule"] ?? setting["schedule"],
-                         multiscale: map["multiscale"] ?? setting["multiscale"],
+                         detector: Self.teacherField("detector", of: setting),
+                         boxHead: Self.teacherField("box_head", of: setting),
+                         schedule: Self.teacherField("schedule", of: setting),
+                         multiscale: Self.teacherField("multiscale", of: setting),
                          split: split, terms: [], teacher: nil, seed: seed, ignoring: Self.teacherFields)
+    }
+
+    /// One of `teacherFields` of the setting's teacher: its own value, else the student's.
+    static func teacherField(_ field: String, of setting: SettingValue) -> SettingValue? {
+        setting["teacher"]?[field] ?? setting[field]
     }
 
     private func model(setting: SettingValue, modelMap: SettingValue?, context: String, detector: SettingValue?,

@@ -67,10 +67,9 @@ struct TableValidator {
                 problems.append((problem, row.fieldLines["box_head"] ?? row.fieldLines["detector"] ?? row.line))
             }
             if let teacher = setting["teacher"], teacher.map != nil,
-               let detector = teacher["detector"]?.string ?? studentDetector {
-                let own = teacher["box_head"]
-                if let problem = RunResolver.boxHeadProblem(own ?? setting["box_head"], detector: detector) {
-                    let hint = own == nil ? " (inherited from the setting; give the teacher box_head: native)" : ""
+               let detector = RunResolver.teacherField("detector", of: setting)?.string {
+                if let problem = RunResolver.boxHeadProblem(RunResolver.teacherField("box_head", of: setting), detector: detector) {
+                    let hint = teacher["box_head"] == nil ? " (inherited from the setting; give the teacher box_head: native)" : ""
                     problems.append(("teacher: " + problem + hint, row.fieldLines["teacher"] ?? row.fieldLines["box_head"] ?? row.line))
                 }
             }
