@@ -158,14 +158,22 @@ final class FakeExecutor: RunExecutor {
         #expect(summary.blocked.count == 2)
     }
 
-    /// A teacher checkpoint rewritten after its run completed is not distilled from: the student
-    /// fails with a reason naming the file, and nothing is executed for it.
-    @Test func aTeacherCheckpointChangedSinceItsRunFailsTheStudent() throws {
+    /// Runs one seed's plan with the students refused, so that only the runs without terms (the
+    /// teacher among them) complete; returns the plan and the teacher.
+    func trainOnlyTheTeacher() throws -> (Plan, PlannedRun) {
         let plan = plan(seeds: 1)
         let refusing = FakeExecutor()
         refusing.refuses = { $0.distillation.isEmpty ? nil : "method ld: not implemented yet" }
         _ = try run(refusing, plan)
         let teacher = try #require(plan.runs.first { $0.isTeacher })
+        #expect(refusing.executed.contains(teacher.id))
+        return (plan, teacher)
+    }
+
+    /// A teacher checkpoint rewritten after its run completed is not distilled from: the student
+    /// fails with a reason naming the file, and nothing is executed for it.
+    @Test func aTeacherCheckpointChangedSinceItsRunFailsTheStudent() throws {
+        let (plan, teacher) = try trainOnlyTheTeacher()
         let checkpoint = try #require(try store.state(teacher.id).artifacts["checkpoint"])
         #expect(try store.state(teacher.id).changedArtifacts().isEmpty)
         try Data("other weights".utf8).write(to: checkpoint)
@@ -183,12 +191,7 @@ final class FakeExecutor: RunExecutor {
     /// Records imported from another machine come without checkpoints: a teacher whose
     /// checkpoint is gone is trained again before a student that needs it.
     @Test func aTeacherWithoutItsCheckpointIsRerunForNewStudents() throws {
-        let plan = plan(seeds: 1)
-        let refusing = FakeExecutor()
-        refusing.refuses = { $0.distillation.isEmpty ? nil : "method ld: not implemented yet" }
-        _ = try run(refusing, plan)
-        let teacher = try #require(plan.runs.first { $0.isTeacher })
-        #expect(refusing.executed.contains(teacher.id))
+        let (plan, teacher) = try trainOnlyTheTeacher()
         try FileManager.default.removeItem(at: store.workDirectory(for: teacher.id))
 
         let executor = FakeExecutor()
