@@ -1,28 +1,42 @@
 /// How long runs take: the profile's nominal seconds per iteration (scaled by the backbone's
 /// relative cost, plus the teacher's forward pass), corrected by measured throughput, the ratio
-/// of measured to nominal time over the runs completed so far at that scale.
+/// of measured to nominal time over the runs completed so far at that scale. Training runs and
+/// analysis runs (forward passes only, whose nominal cost is a rougher guess) keep separate
+/// ratios, so that one kind's timings do not skew the other's estimates.
 public struct RunTimeEstimate: Sendable {
-    private var measured = 0.0
-    private var nominal = 0.0
+    private struct Ratio: Sendable {
+        var measured = 0.0, nominal = 0.0
+        var factor: Double { nominal > 0 && measured > 0 ? measured / nominal : 1 }
+    }
+    private var training = Ratio()
+    private var analysis = Ratio()
 
     /// Starts from the completed attempts in the store (`RunStore.completedTimings`).
     public init(history: [(spec: RunSpec, seconds: Double)] = []) {
         for entry in history { record(entry.spec, seconds: entry.seconds) }
     }
 
-    /// Measured over nominal time; 1 until something was measured.
-    public var speedFactor: Double { nominal > 0 && measured > 0 ? measured / nominal : 1 }
+    /// Measured over nominal time of training runs; 1 until one was measured.
+    public var speedFactor: Double { training.factor }
 
     /// Whether the factor rests on measurements rather than the nominal guess alone.
-    public var isMeasured: Bool { nominal > 0 }
+    public var isMeasured: Bool { training.nominal > 0 }
 
     public mutating func record(_ spec: RunSpec, seconds: Double) {
         guard seconds.isFinite, seconds > 0 else { return }
-        measured += seconds
-        nominal += Self.nominalSeconds(spec)
+        if spec.analysis != nil {
+            analysis.measured += seconds; analysis.nominal += Self.nominalSeconds(spec)
+        } else {
+            training.measured += seconds; training.nominal += Self.nominalSeconds(spec)
+        }
     }
 
-    public func seconds(_ spec: RunSpec) -> Double { Self.nominalSeconds(spec) * speedFactor }
+    /// An analysis run without measured analyses of its own borrows the training runs' ratio:
+    /// the machine's speed is the better guess than none.
+    public func seconds(_ spec: RunSpec) -> Double {
+        let ratio = spec.analysis != nil && analysis.nominal > 0 ? analysis.factor : training.factor
+        return Self.nominalSeconds(spec) * ratio
+    }
 
     /// The calibration's guess for one run, before any measurement.
     public static func nominalSeconds(_ spec: RunSpec) -> Double {
