@@ -110,6 +110,7 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
     @Test func constantNormalisersDividePerDeviceSums() {
         let priors = LDFixture.priors([(1, 2)], strides: [8])
         let ln2x10 = Float(10 * Foundation.log(2.0))
+        var perPriorLoss: [Int: Float] = [:]
         for (images, expected) in [(1, 0.0589927), (2, 2 * 0.0589927), (4, 2 * 0.0589927), (16, 2 * 0.0589927)] {
             let truth = [GroundTruth](repeating: GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 16, y2: 8)], labels: [0]),
                                       count: images)
@@ -123,7 +124,14 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
             let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
             let loss = LocalizationDistillation(region: .main).losses(inputs)["loss_ld"]!.item
             #expect(close(loss, expected), "\(images) images: \(loss), expected \(expected)")
+            // RetinaNet's per-prior rows divide by the same GPU count.
+            let perPrior = LocalizationDistillation(region: .main)
+            perPrior.rows = .perPrior
+            perPriorLoss[images] = perPrior.losses(inputs)["loss_ld"]!.item
         }
+        #expect(perPriorLoss[1]! > 0)
+        for images in [4, 16] { #expect(close(perPriorLoss[images]!, Double(perPriorLoss[2]!))) }
+        #expect(close(perPriorLoss[2]!, 2 * Double(perPriorLoss[1]!)))
     }
 
     /// KD over K = 2 classes, T = 2. Teacher (0, 0) → p = (1/2, 1/2); student (2·ln 3, 0) →

@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import Distillation
 @testable import Harness
 
 /// A run's identity: the canonical JSON and its SHA-256 must not depend on key order, number
@@ -19,7 +18,9 @@ import Distillation
         // too, so that bumping it does not read as an encoding change.
         spec.calibration = 1
         spec.teacher?.calibration = 1
-        spec.distillationRevision = nil   // as resolved before the field existed
+        // Its term is LD: pin the encoding of a spec stored before LD's revision 2 (decoded,
+        // so the field is absent).
+        spec = try RunSpec.decode(json: spec.canonicalJSON.replacingOccurrences(of: #","distillationRevision":2"#, with: ""))
         #expect(spec.canonicalJSON.hasPrefix(#"{"backbone":{"deformable":false,"depth":18,"family":"resnet","name":"resnet18","stem":"compact","widthMultiplier":0.125},"calibration":1,"dataset":{"dataSeed":20240601,"imageSize":64,"name":"coco","synthetic":"standard","trainImages":16,"valImages":8},"detector":"gfl","distillation":[{"method":"ld"}],"multiscale":false,"scale":"smoke","schedule":{"batchSize":2,"epochs":12,"iterations":8},"seed":2,"teacher":{"#))
         #expect(spec.id == RunSpec.id(ofCanonicalJSON: spec.canonicalJSON))
         #expect(spec.id.count == 64)
@@ -30,20 +31,24 @@ import Distillation
     /// written.
     static let pinnedID = "205b010845ae0201ead2dabcc15eb67555c51cf36d460c532c26d16a4f4d261e"
 
-    /// Distilled runs carry `DistillationMethods.revision`, so a change to what a term computes is
-    /// a new run; runs without terms (baselines, teachers) do not, so they stay cached across it.
-    @Test func distillationRevisionIsPartOfDistilledRunsOnly() throws {
-        let distilled = RunsFixture.spec(seed: 2, distilled: true)
-        #expect(distilled.distillationRevision == DistillationMethods.revision)
-        #expect(distilled.canonicalJSON.contains(#""distillationRevision":\#(DistillationMethods.revision)"#))
+    /// A spec records the highest revision of its methods (LD is at 2): a change to one method
+    /// is a new run for the specs using it only; runs without terms (baselines, teachers) and
+    /// runs of unrevised methods keep their ids.
+    @Test func distillationRevisionIsPartOfRevisedMethodsRunsOnly() throws {
+        let distilled = RunsFixture.spec(seed: 2, distilled: true)   // {method: ld}
+        #expect(distilled.distillationRevision == 2)
+        #expect(distilled.canonicalJSON.contains(#""distillationRevision":2"#))
         #expect(distilled.teacher?.distillationRevision == nil)
         #expect(distilled.teacher?.canonicalJSON.contains("distillationRevision") == false)
+        var kdOnly = distilled
+        kdOnly.distillation = [.map(["method": .string("kd")])]
+        #expect(kdOnly.distillationRevision == nil)
+        #expect(!kdOnly.canonicalJSON.contains("distillationRevision"))
         // A spec stored before the field existed decodes without it and keeps its id.
-        var old = distilled
-        old.distillationRevision = nil
-        let decoded = try RunSpec.decode(json: old.canonicalJSON)
+        let oldJSON = distilled.canonicalJSON.replacingOccurrences(of: #","distillationRevision":2"#, with: "")
+        let decoded = try RunSpec.decode(json: oldJSON)
         #expect(decoded.distillationRevision == nil)
-        #expect(decoded.id == old.id)
+        #expect(decoded.canonicalJSON == oldJSON)
         #expect(decoded.id != distilled.id)
     }
 

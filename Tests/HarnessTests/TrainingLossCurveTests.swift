@@ -12,8 +12,8 @@ import Testing
         #expect(curve.final == ["train_loss_a": 19.5, "train_loss_b": 1, "train_loss": 20.5])
     }
 
-    /// A run shorter than 10 iterations gets a point per iteration; 25 iterations get windows of
-    /// 2 and a last window holding only iteration 25.
+    /// A run shorter than 10 iterations gets a point per iteration; 25 iterations get tenths of
+    /// 2 or 3 iterations, the last one 24…25; 133 (small's "4e") windows of 13 or 14.
     @Test func shortAndUnevenRuns() {
         var short = TrainingLossCurve(iterations: 3)
         for it in 1...3 { short.add(iteration: it, losses: ["loss_a": Float(it)]) }
@@ -21,7 +21,13 @@ import Testing
         #expect(short.final["train_loss_a"] == 3)
         var uneven = TrainingLossCurve(iterations: 25)
         for it in 1...25 { uneven.add(iteration: it, losses: ["loss_a": Float(it)]) }
-        #expect(uneven.points[24]?["train_loss_a"] == 23.5)
-        #expect(uneven.final["train_loss_a"] == 25)
+        #expect(uneven.points.keys.sorted() == [3, 5, 8, 10, 13, 15, 18, 20, 23, 25])
+        #expect(uneven.points[22]?["train_loss_a"] == nil)
+        #expect(uneven.final["train_loss_a"] == 24.5)
+        var voc = TrainingLossCurve(iterations: 133)
+        for it in 1...133 { voc.add(iteration: it, losses: ["loss_a": 1]) }
+        let ends = voc.points.keys.sorted()
+        #expect(ends.count == 10 && ends.last == 133)
+        #expect(zip([0] + ends, ends).allSatisfy { 13...14 ~= $1 - $0 })
     }
 }

@@ -39,10 +39,18 @@ public enum DistillationMethodError: Error, Equatable, CustomStringConvertible {
 
 /// Maps the tables' distillation entries (`tables/ld/*.yaml`) to loss terms.
 public enum DistillationMethods {
-    /// Part of the identity of every run with distillation terms (`RunSpec.distillationRevision`).
-    /// Bump on any change that alters what a term computes. 2: LD's constant normalisers divide
-    /// per-GPU sums (`LocalizationDistillation.imagesPerDevice`); revision-1 runs weighed LD 8×.
-    public static let revision = 2
+    /// Each method's implementation revision, 1 when not listed: bump a method's on any change
+    /// that alters what its term computes. A run's `RunSpec.distillationRevision` is the highest
+    /// of its methods' (nil when all are 1), so a change to one method redoes only the runs that
+    /// use it. ld 2: its constant normalisers divide per-GPU sums
+    /// (`LocalizationDistillation.imagesPerDevice`); revision-1 runs weighed LD 8× at batch 16.
+    public static let revisions: [String: Int] = ["ld": 2]
+
+    /// The revision a run with these methods records: nil while every one is at revision 1.
+    public static func revision(of methods: [String]) -> Int? {
+        let highest = methods.map { revisions[$0] ?? 1 }.max() ?? 1
+        return highest > 1 ? highest : nil
+    }
 
     /// Method name → its allowed parameters (besides `method` itself).
     public static let parameters: [String: [String]] = [

@@ -2,8 +2,8 @@ import Detection
 
 /// The constants the official LD heads (HikariTJU/LD, `mmdet/models/dense_heads/`) use for each
 /// student detector (methods.md D2–D4): the defaults of `DistillationMethods` when a table entry
-/// gives no `weight:`/`weighting:`. Every LD term is `weight · Σ w·KL_mean·τ² / normalizer`,
-/// but the rows the softmax and the KL mean run over differ:
+/// gives no `weight:`/`weighting:`. Every LD term is `weight · Σ w·KL_mean·τ² / normalizer`
+/// (the sum over one GPU's 2 images: see `LocalizationDistillation.imagesPerDevice`), but the rows the softmax and the KL mean run over differ:
 /// - GFL, ATSS, FCOS: per side. The heads reshape the box logits to (−1, n + 1): one softmax per
 ///   side over its n + 1 bins, KL mean over those bins, Σ over the 4 sides and the priors, each
 ///   side with its prior's weight.

@@ -14,19 +14,21 @@ import Tensor
 /// - VLR: weight from the region (IoU by default), normalizer 16, loss weight 0.25.
 /// These are GFL's; `DistillationMethods` sets each student detector's (`LDHeadConstants`).
 ///
-/// Those constant normalisers divide a sum over one GPU's images: the papers train 8 GPUs × 2
+/// Those constant normalisers divide a sum over one GPU's images: the paper trains 8 GPUs × 2
 /// images, the LD heads return `loss_ld` per GPU without the global `avg_factor` the box losses
 /// get, and DDP averages the gradients over the GPUs. Over one batch of B images the sum is
 /// therefore also divided by B / `imagesPerDevice` (8 at the papers' 16): without it the terms
-/// weigh 8× what they weigh in the papers (measured: LD's gradient on the head 14× the box
-/// loss's at the first iteration instead of under 2×).
+/// weigh 8× what they weigh in the paper (measured on the small profile's R-18 analogue: the
+/// VLR term's gradient on the head 14× the box loss's at the first iteration instead of 1.7×).
+/// The paper's protocol is the one followed; some released configs (`ld_r18_gflv1_r101_fpn_coco_1x.py`:
+/// `samples_per_gpu=3`, lr 0.00375) ran 3 images per GPU, which weighs LD 1.5× as much.
 /// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
 ///
 /// `rows` says what one softmax covers. `.perSide` (the default) is the above: GFL's, ATSS's and
 /// FCOS's LD heads reshape the box logits to (−1, n + 1). `.perPrior` is LD's `LDRetinaHead`,
 /// which hands `KnowledgeDistillationKLDivLoss` whole rows of 4·(n + 1) logits: one softmax over
 /// all four sides' logits of a prior together, the KL's mean taken over those 4·(n + 1) entries,
-/// one weight per prior, then the same `/ normalizer` and `lossWeight`.
+/// one weight per prior, then the same `/ normalizer`, per-GPU division and `lossWeight`.
 public final class LocalizationDistillation: LossTerm {
     public enum MainWeighting: Sendable, Equatable { case studentScore, uniform }
 
@@ -73,7 +75,7 @@ public final class LocalizationDistillation: LossTerm {
         case .valuableLocalization(let vlr) where vlr.weighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
         default: perPrior = selection.weights
         }
-        let scale = lossWeight / (normalizer * Self.devices(images: inputs.batch.truth.count))
+        let scale = lossWeight / (normalizer * Self.devices(images: inputs.student.batch))
         let kl: Tensor
         switch rows {
         case .perSide:

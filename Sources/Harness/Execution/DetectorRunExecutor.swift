@@ -114,11 +114,7 @@ public struct DetectorRunExecutor: RunExecutor {
             run.teacher = (try Self.detectionRun(teacherSpec).detector, weights)
         }
         var metrics: [String: Double] = [:]
-        if let pretraining = ScaleCalibration.numbers(for: spec.scale).pretraining {
-            var recipe = BackbonePretraining(iterations: pretraining.iterations, batchSize: pretraining.batchSize)
-            recipe.cropSize = pretraining.cropSize
-            recipe.zeroInitResidual = pretraining.zeroInitResidual
-            recipe.scene = (run.train as? SyntheticScenes)?.config ?? recipe.scene  // the crops look like the scenes
+        if let recipe = Self.pretrainingRecipe(spec.scale, run: run) {
             let weights = try PretrainedBackbones(directory: context.cacheDirectory, revision: ScaleCalibration.revision).weights(for: run.detector.backbone, recipe: recipe) {
                 context.progress(RunProgress(iteration: 0, total: run.training.iterations, message: $0))
             }
@@ -148,6 +144,17 @@ public struct DetectorRunExecutor: RunExecutor {
         metrics["train_hours"] = outcome.trainingSeconds / 3600
         return RunResult(metrics: metrics, artifacts: ["checkpoint": checkpoint],
                          seconds: outcome.trainingSeconds + outcome.evaluationSeconds, curve: curve)
+    }
+
+    /// The profile's backbone pretraining for `run`, whose crops look like its scenes; nil where
+    /// the profile has none.
+    static func pretrainingRecipe(_ scale: ScaleProfile, run: DetectionRun) -> BackbonePretraining? {
+        guard let pretraining = ScaleCalibration.numbers(for: scale).pretraining else { return nil }
+        var recipe = BackbonePretraining(iterations: pretraining.iterations, batchSize: pretraining.batchSize)
+        recipe.cropSize = pretraining.cropSize
+        recipe.zeroInitResidual = pretraining.zeroInitResidual
+        recipe.scene = (run.train as? SyntheticScenes)?.config ?? recipe.scene
+        return recipe
     }
 
     /// An analysis run: loads the analysed run's and the teacher's final checkpoints and measures

@@ -23,13 +23,15 @@ public struct RunSpec: Codable, Hashable, Sendable {
     /// The distillation terms exactly as the table writes them (`{method: ld, region: main,
     /// temperature: 10}`), in canonical order: the terms of a loss sum commute, so the order a
     /// row lists them in does not make a different run.
-    public var distillation: [SettingValue]
+    public var distillation: [SettingValue] {
+        didSet { distillationRevision = DistillationMethods.revision(of: methods) }
+    }
     public var seed: Int
-    /// `DistillationMethods.revision` when the spec has distillation terms; nil without them (and
-    /// absent from the JSON then, so plain runs and teachers keep their ids across revisions).
-    /// Nil with terms: resolved before the field existed (revision 1); decoding keeps it nil so
-    /// that such a spec keeps its id.
-    public var distillationRevision: Int?
+    /// The highest implementation revision of the spec's methods
+    /// (`DistillationMethods.revision(of:)`), kept in step with `distillation`; nil while all are
+    /// at revision 1, and then absent from the JSON, so runs without terms and runs whose methods
+    /// never changed keep their ids. Decoding keeps what was stored.
+    public private(set) var distillationRevision: Int?
     /// Set on an analysis run (see `RunAnalysis`): the spec is then not trained but measures the
     /// trained run `subject` against `teacher`. Absent from the JSON when nil, so every training
     /// run keeps its id.
@@ -40,8 +42,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public init(scale: ScaleProfile, dataset: DatasetSpec, detector: String, backbone: BackboneConfig,
                 schedule: ScheduleSpec, multiscale: Bool, distillation: [SettingValue], teacher: RunSpec?,
                 seed: Int, calibration: Int = ScaleCalibration.revision, boxHead: String? = nil,
-                analysis: RunAnalysis? = nil, distillationRevision: Int?? = .none) {
-        // `.none`: the current revision when there are terms; `.some(x)`: exactly x (decoding).
+                analysis: RunAnalysis? = nil) {
         self.scale = scale
         self.calibration = calibration
         self.dataset = dataset
@@ -51,7 +52,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.schedule = schedule
         self.multiscale = multiscale
         self.distillation = RunSpec.canonicalOrder(distillation)
-        self.distillationRevision = distillationRevision ?? (distillation.isEmpty ? nil : DistillationMethods.revision)
+        self.distillationRevision = DistillationMethods.revision(of: self.distillation.compactMap { $0["method"]?.string })
         self.seed = seed
         self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
@@ -91,8 +92,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
                   seed: try container.decode(Int.self, forKey: .seed),
                   calibration: try container.decode(Int.self, forKey: .calibration),
                   boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead),
-                  analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis),
-                  distillationRevision: .some(try container.decodeIfPresent(Int.self, forKey: .distillationRevision)))
+                  analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis))
+        distillationRevision = try container.decodeIfPresent(Int.self, forKey: .distillationRevision)
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -155,7 +155,7 @@ public final class Runner {
         var result: RunResult
         do {
             if !changed.isEmpty {
-                throw RunFailure.other(changed.joined(separator: "; ") + " differs from the file recorded when that run completed (SHA-256); delete the file to have that run redone, or restore it")
+                throw RunFailure.other(changed.joined(separator: "; ") + " no longer has the SHA-256 recorded when that run completed (changed or unreadable); delete the file to have that run redone, or restore it")
             }
             result = try executor.execute(run.spec, context: context)
             if let bad = result.metrics.first(where: { !$0.value.isFinite }) {
