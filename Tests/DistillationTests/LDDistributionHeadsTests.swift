@@ -160,13 +160,7 @@ import Tensor
     /// (prior 1, IoU weight 0.25; the positive prior 0 is outside it anyway), random logits, the
     /// 12-logit KL written out here from its definition.
     @Test func retinaNetVLRLDIsPerPrior() throws {
-        let priors = LDFixture.priors([(1, 2)], strides: [8])
-        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 12, y2: 8)], labels: [0])]
-        let sReg = randomInput([1, 2, 12], seed: 5).data, tReg = randomInput([1, 2, 12], seed: 6).data
-        let student = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: sReg)
-        let teacher = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: tReg)
-        let targets = LDFixture.targets(priors, truth: truth, positives: [0], gtOf: [0], thresholds: [[0.5]])
-        let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
+        let (inputs, sReg, tReg) = LDFixture.vlrBand()
         let t = 10.0
         let zs = sReg[12..<24].map { Double($0) / t }, zt = tReg[12..<24].map { Double($0) / t }
         let ls = Foundation.log(zs.map(Foundation.exp).reduce(0, +)), lt = Foundation.log(zt.map(Foundation.exp).reduce(0, +))

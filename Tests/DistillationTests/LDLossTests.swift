@@ -68,6 +68,19 @@ enum LDFixture {
         LossTermInputs(studentDetector: detector(), student: student, teacher: teacher, targets: targets,
                        batch: TrainingBatch(images: Tensor(zeros: [truth.count, 3, 1, 1]), truth: truth))
     }
+
+    /// Two priors of stride 8, gt [0,0,12,8] with ATSS threshold 0.5: prior 0 is the positive,
+    /// prior 1 lies in the VLR band with IoU 0.25 (worked out in `vlrLDUsesIoUWeights`); random
+    /// box logits (seeds 5 and 6), zero class logits.
+    static func vlrBand() -> (inputs: LossTermInputs, studentReg: [Float], teacherReg: [Float]) {
+        let priors = priors([(1, 2)], strides: [8])
+        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 12, y2: 8)], labels: [0])]
+        let sReg = randomInput([1, 2, 12], seed: 5).data, tReg = randomInput([1, 2, 12], seed: 6).data
+        let student = outputs(priors, cls: [0, 0, 0, 0], reg: sReg)
+        let teacher = outputs(priors, cls: [0, 0, 0, 0], reg: tReg)
+        let targets = targets(priors, truth: truth, positives: [0], gtOf: [0], thresholds: [[0.5]])
+        return (inputs(student: student, teacher: teacher, targets: targets, truth: truth), sReg, tReg)
+    }
 }
 
 func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Double(a) - b) <= tol * Swift.max(1, Swift.abs(b)) }
@@ -171,18 +184,12 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
 
     /// LD on the VLR: weights are the band IoUs, × 0.25 / 16; gradients reach the student only.
     @Test func vlrLDUsesIoUWeights() {
-        let priors = LDFixture.priors([(1, 2)], strides: [8])
         // Gt [0,0,12,8], ATSS threshold 0.5, γ = 0.25: band [0.125, 0.5).
         // Anchor 0 [0,0,8,8]: IoU 64/96, centre distance² 2², enclosing diagonal² 12²+8² →
         //   DIoU = 0.6667 − 4/208 = 0.6474: above the band (it is the positive).
         // Anchor 1 [8,0,16,8]: IoU 32/128 = 0.25, distance² 6², diagonal² 16²+8² →
         //   DIoU = 0.25 − 36/320 = 0.1375: in the band, weight IoU 0.25.
-        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 12, y2: 8)], labels: [0])]
-        let sReg = randomInput([1, 2, 12], seed: 5).data, tReg = randomInput([1, 2, 12], seed: 6).data
-        let student = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: sReg)
-        let teacher = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: tReg)
-        let targets = LDFixture.targets(priors, truth: truth, positives: [0], gtOf: [0], thresholds: [[0.5]])
-        let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth)
+        let (inputs, sReg, tReg) = LDFixture.vlrBand()
         let region = DistillationRegion.valuableLocalization(.init(gamma: 0.25))
         #expect(inputs.selection(region) == PriorSelection(indices: [1], weights: [0.25]))
         let loss = LocalizationDistillation(region: region).losses(inputs)["loss_ld_vlr"]!.item

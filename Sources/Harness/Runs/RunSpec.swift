@@ -52,10 +52,10 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.schedule = schedule
         self.multiscale = multiscale
         self.distillation = RunSpec.canonicalOrder(distillation)
-        self.distillationRevision = DistillationMethods.revision(of: self.distillation.compactMap { $0["method"]?.string })
         self.seed = seed
         self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
+        distillationRevision = DistillationMethods.revision(of: methods)
     }
 
     /// The model whose predictions and features the distillation terms read; nil for runs without

@@ -113,20 +113,18 @@ public final class Runner {
 
         let work = store.workDirectory(for: run.id)
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        var teacherArtifacts: [String: URL] = [:], subjectArtifacts: [String: URL] = [:]
+        let teacherArtifacts: [String: URL], subjectArtifacts: [String: URL]
         // A checkpoint rewritten since its run completed would make this run read other weights
         // than the ones its metrics were measured with.
         var changed: [String] = []
-        if let teacherID = run.teacherID {
-            let state = try store.state(teacherID)
-            teacherArtifacts = state.artifacts
-            changed += state.changedArtifacts().map { "the teacher run \(teacherID.prefix(12))'s \($0) \(state.artifacts[$0]!.path)" }
+        func artifacts(of id: String?, role: String) throws -> [String: URL] {
+            guard let id else { return [:] }
+            let state = try self.store.state(id)
+            changed += state.changedArtifacts().map { "the \(role) run \(id.prefix(12))'s \($0) \(state.artifacts[$0]!.path)" }
+            return state.artifacts
         }
-        if let subjectID = run.subjectID {
-            let state = try store.state(subjectID)
-            subjectArtifacts = state.artifacts
-            changed += state.changedArtifacts().map { "the analysed run \(subjectID.prefix(12))'s \($0) \(state.artifacts[$0]!.path)" }
-        }
+        teacherArtifacts = try artifacts(of: run.teacherID, role: "teacher")
+        subjectArtifacts = try artifacts(of: run.subjectID, role: "analysed")
         // Resume only what a kill interrupted. A run that failed starts afresh: its checkpoints
         // may come from the code or the state that made it fail.
         let resume = interrupted == nil ? nil : RunCheckpoints.latest(in: work)
