@@ -162,6 +162,15 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
         let loss = ClassificationKD(region: .main, temperature: 2).losses(inputs)
         #expect(Array(loss.keys) == ["loss_kd"])
         #expect(close(loss["loss_kd"]!.item, 4.315231))
+
+        // GFocalV2 pairs (LD's `LDv2Head`): KD reads the class logits before the quality; the
+        // joint scores in `cls` (here all equal, which would give 0) are not what it compares.
+        var student2 = LDFixture.outputs(priors, cls: [Float](repeating: -1, count: 6), reg: student.reg.data)
+        var teacher2 = LDFixture.outputs(priors, cls: [Float](repeating: -1, count: 6), reg: teacher.reg.data)
+        student2.classLogits = student.cls
+        teacher2.classLogits = teacher.cls
+        let inputs2 = LDFixture.inputs(student: student2, teacher: teacher2, targets: targets, truth: truth)
+        #expect(close(ClassificationKD(region: .main, temperature: 2).losses(inputs2)["loss_kd"]!.item, 4.315231))
     }
 
     /// Identical teacher and student logits give exactly zero LD (main and VLR) and KD.

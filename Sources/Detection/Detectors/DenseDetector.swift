@@ -1,7 +1,7 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS and GFL: backbone → FPN (P3–P7) → shared dense head. One class with the
+/// RetinaNet, FCOS, ATSS, GFL and GFocalV2: backbone → FPN (P3–P7) → shared dense head. One class with the
 /// per-kind parts (priors, assignment, losses, decoding) switched on `config.kind`, so that the
 /// distillation methods see one interface for every student and teacher.
 public final class DenseDetector: Module {
@@ -24,11 +24,12 @@ public final class DenseDetector: Module {
                                featureChannels: config.headChannels, stackedConvs: config.stackedConvs,
                                norm: config.kind == .retinanet ? .none : .group(Swift.min(32, config.headChannels / 4)),
                                priorsPerLocation: config.priorsPerLocation, regressionChannels: config.regressionChannels,
-                               centerness: config.usesCenterness, levels: 5, levelScales: config.kind != .retinanet),
+                               centerness: config.usesCenterness, levels: 5, levelScales: config.kind != .retinanet,
+                               distributionQuality: config.kind == .gflv2),
                          rng: &rng)
         switch config.kind {
         case .retinanet: anchorGenerator = .retinaNet(strides: strides)
-        case .atss, .gfl: anchorGenerator = .atss(strides: strides)
+        case .atss, .gfl, .gflv2: anchorGenerator = .atss(strides: strides)
         case .fcos: anchorGenerator = nil
         }
         super.init()
@@ -39,7 +40,8 @@ public final class DenseDetector: Module {
     public struct Outputs {
         /// FPN levels P3–P7 [B, C, H, W] (feature-imitation methods tap these).
         public let features: [Tensor]
-        /// [B, P, K] classification logits, priors in `layout` order.
+        /// [B, P, K] classification logits (GFL: joint class-IoU; GFocalV2: the joint logit of
+        /// class × quality), priors in `layout` order.
         public let cls: Tensor
         /// [B, P, R] regression outputs (deltas, stride-unit distances, or bin logits: GFL and
         /// `boxHead: .distribution`).
@@ -47,6 +49,9 @@ public final class DenseDetector: Module {
         /// [B, P, 1] centerness logits (FCOS, ATSS).
         public let centerness: Tensor?
         public let priors: Priors
+        /// GFocalV2: [B, P, K] class logits before the quality predictor (`cls` is the joint
+        /// score); nil for the other detectors, whose `cls` is this already.
+        public var classLogits: Tensor? = nil
         public var batch: Int { cls.shape[0] }
     }
 
@@ -68,7 +73,9 @@ public final class DenseDetector: Module {
                        cls: .flattenLevels(levels.map(\.cls), perPrior: config.numClasses),
                        reg: .flattenLevels(levels.map(\.reg), perPrior: config.regressionChannels),
                        centerness: config.usesCenterness ? .flattenLevels(levels.map { $0.centerness! }, perPrior: 1) : nil,
-                       priors: priors(for: sizes))
+                       priors: priors(for: sizes),
+                       classLogits: head.quality == nil ? nil
+                           : .flattenLevels(levels.map { $0.classLogits! }, perPrior: config.numClasses))
     }
 
     public func priors(for sizes: [FeatureSize]) -> Priors {

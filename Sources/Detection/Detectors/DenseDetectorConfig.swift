@@ -1,9 +1,13 @@
 import NN
 import Tensor
 
-/// The four dense detectors of the papers' one-stage tables.
+/// The dense detectors of the papers' one-stage tables. GFocalV2 (LD Table 8) is GFL with
+/// its distribution-guided quality predictor (`DistributionGuidedQuality`).
 public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
-    case retinanet, fcos, atss, gfl
+    case retinanet, fcos, atss, gfl, gflv2
+
+    /// GFL and GFocalV2 share assignment, losses and decoding.
+    public var isGFL: Bool { self == .gfl || self == .gflv2 }
 }
 
 /// Ground truth of one image in the (possibly resized and flipped) network input coordinates.
@@ -71,7 +75,7 @@ public struct DenseDetectorConfig: Sendable {
 
     var priorsPerLocation: Int { kind == .retinanet ? 9 : 1 }
     /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
-    public var predictsDistributions: Bool { kind == .gfl || boxHead == .distribution }
+    public var predictsDistributions: Bool { kind.isGFL || boxHead == .distribution }
     /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
     var regressesDistances: Bool { predictsDistributions || kind == .fcos }
     var regressionChannels: Int { predictsDistributions ? 4 * (regMax + 1) : 4 }

@@ -4,7 +4,8 @@ import Tensor
 /// The shared head of the dense detectors: a classification tower and a regression tower of
 /// 3×3 convolutions applied to every pyramid level with shared weights, per-level learnable
 /// scales on the regression output (FCOS/ATSS/GFL), and an optional centerness branch on the
-/// regression tower (FCOS "imprv", ATSS).
+/// regression tower (FCOS "imprv", ATSS), and GFocalV2's distribution-guided quality on the box
+/// logits.
 public final class DenseHead: Module {
     public struct Config: Sendable {
         public var numClasses: Int
@@ -19,16 +20,23 @@ public final class DenseHead: Module {
         public var centerness: Bool
         public var levels: Int
         public var levelScales: Bool
+        /// GFocalV2: the class outputs become joint logits of σ(cls)·DGQP(box distribution)
+        /// (one prior per location, `regressionChannels` = 4·(n + 1)).
+        public var distributionQuality = false
     }
 
     public let config: Config
     let clsTower: [ConvNormAct], regTower: [ConvNormAct]
     let clsOut: Conv2d, regOut: Conv2d, centernessOut: Conv2d?
+    let quality: DistributionGuidedQuality?
     public let scales: [Tensor]
 
     public struct LevelOutput {
-        /// [B, A·K, H, W] logits.
+        /// [B, A·K, H, W] logits (GFocalV2: joint class-quality logits).
         public let cls: Tensor
+        /// GFocalV2: the class logits before the quality multiplies in (what LD's `LDv2Head`
+        /// distils with class KD); nil for the other heads.
+        public let classLogits: Tensor?
         /// [B, A·R, H, W] (already multiplied by the level's scale).
         public let reg: Tensor
         /// [B, A, H, W] logits, when the head has the branch.
@@ -52,12 +60,19 @@ public final class DenseHead: Module {
                         biasValue: 0, rng: &rng)
         centernessOut = config.centerness
             ? Conv2d(config.featureChannels, a, kernel: 3, init: .normal(std: 0.01), biasValue: 0, rng: &rng) : nil
+        if config.distributionQuality {
+            precondition(a == 1 && config.regressionChannels % 4 == 0, "DGQP needs one prior per location and 4 distributions")
+            quality = DistributionGuidedQuality(regMax: config.regressionChannels / 4 - 1, rng: &rng)
+        } else {
+            quality = nil
+        }
         scales = config.levelScales ? (0..<config.levels).map { _ in Tensor(filled: 1, shape: [1]) } : []
         super.init()
         for (i, m) in clsTower.enumerated() { child("cls_convs.\(i)", m) }
         for (i, m) in regTower.enumerated() { child("reg_convs.\(i)", m) }
         child("cls_out", clsOut); child("reg_out", regOut)
         if let centernessOut { child("centerness_out", centernessOut) }
+        if let quality { child("reg_conf", quality) }
         for (i, s) in scales.enumerated() { parameter("scales.\(i)", s) }
     }
 
@@ -67,7 +82,10 @@ public final class DenseHead: Module {
             let r = regTower.reduce(x) { $1($0) }
             var reg = regOut(r)
             if !scales.isEmpty { reg = reg * scales[level] }
-            return LevelOutput(cls: clsOut(c), reg: reg, centerness: centernessOut.map { $0(r) })
+            let logits = clsOut(c)
+            let cls = quality.map { Tensor.jointScoreLogit(cls: logits, quality: $0(reg)) } ?? logits
+            return LevelOutput(cls: cls, classLogits: quality == nil ? nil : logits, reg: reg,
+                               centerness: centernessOut.map { $0(r) })
         }
     }
 }

@@ -41,7 +41,8 @@ extension DenseDetector {
             let posCenterness = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
             losses["loss_centerness"] = posCenterness.binaryCrossEntropyWithLogits(target: centerness, weights: ones(local.count)) / numPos
 
-        case .gfl:
+        case .gfl, .gflv2:
+            // GFocalV2 trains exactly as GFL, on its joint score (QFL on σ(cls)·quality).
             let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
             // QFL's target on a positive is the IoU of its (detached) decoded box with the gt.
             let decoded = (0..<local.count).map { i in

@@ -36,7 +36,7 @@ extension DenseDetector {
             case .fcos:
                 let ranges = FCOSAssigner.regressRanges(scaledBy: config.fcosRangeScale, levels: strides.count)
                 assignment = FCOSAssigner(regressRanges: ranges).assign(points: priors.points!, gts: gt.boxes)
-            case .atss, .gfl:
+            case .atss, .gfl, .gflv2:
                 let r = ATSSAssigner().assignDetailed(anchors: priors.anchors, levelCounts: priors.layout.levelCounts,
                                                       gts: gt.boxes, ignoredGTs: gt.ignored)
                 assignment = r.assignment

@@ -11,6 +11,8 @@ import Tensor
 /// Main region: the positives. VLR ("VLR KD", multiplied by 0 in the released code, on in the
 /// paper's Table 2): the VLR priors, each with weight 1 (the code's `label_weights`), not IoU.
 /// The mean over classes makes the strength scale with 1/K: fewer classes, stronger KD.
+/// A GFocalV2 student or teacher contributes its class logits before the quality predictor
+/// (`Outputs.classLogits`), as LD's `LDv2Head` does; the other heads their `cls` logits.
 public final class ClassificationKD: LossTerm {
     public let region: DistillationRegion
     public var temperature: Float
@@ -33,8 +35,8 @@ public final class ClassificationKD: LossTerm {
         let k = inputs.student.cls.shape[2]
         let levels = PriorLevels(inputs.student.priors.layout)
         let rows = levels.perLevelMeanWeights(flat).map { $0 * lossWeight }
-        let student = inputs.student.cls.reshaped([-1, k]).indexSelect(axis: 0, flat)
-        let target = teacher.cls.reshaped([-1, k]).indexSelect(axis: 0, flat)
+        let student = (inputs.student.classLogits ?? inputs.student.cls).reshaped([-1, k]).indexSelect(axis: 0, flat)
+        let target = (teacher.classLogits ?? teacher.cls).reshaped([-1, k]).indexSelect(axis: 0, flat)
         return [lossName: student.temperatureKL(teacher: target, temperature: temperature, rowWeights: rows)]
     }
 }

@@ -35,7 +35,7 @@ struct LDHeadConstants: Equatable {
 
     static func forStudent(_ kind: DenseDetectorKind) -> LDHeadConstants {
         switch kind {
-        case .gfl: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .iou, vlrExcludesPositives: false)
+        case .gfl, .gflv2: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .iou, vlrExcludesPositives: false)
         case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true, rows: .perPrior)
         case .atss: return .init(ldWeight: 0.25, vlrFactor: 0.15, vlrWeighting: .iou, vlrExcludesPositives: false)
         case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)

@@ -14,7 +14,7 @@ struct RunResolver {
 
     /// Detectors whose own box head already predicts distributions: `box_head: distribution`
     /// changes nothing there, so it is dropped and the run stays the plain detector's.
-    static let distributionalDetectors: Set<String> = ["gfl"]
+    static let distributionalDetectors: Set<String> = ["gfl", "gflv2"]
 
     /// Detectors with a GFL-ified head (LD's RetinaGFLHead, FCOSGFLHead, ATSSGFLHead):
     /// `box_head: distribution` means something only on these and on `distributionalDetectors`.
@@ -27,7 +27,7 @@ struct RunResolver {
         guard value == .string("distribution"),
               !gflifiableDetectors.contains(detector), !distributionalDetectors.contains(detector) else { return nil }
         let heads = gflifiableDetectors.sorted().joined(separator: ", ")
-        return "box_head: distribution applies only to \(heads) (and gfl, whose head is distributional already), "
+        return "box_head: distribution applies only to \(heads) (and gfl, gflv2, whose heads are distributional already), "
             + "not to detector \(detector)"
     }
 
