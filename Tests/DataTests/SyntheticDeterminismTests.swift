@@ -1,3 +1,4 @@
+import Detection
 import Testing
 import Tensor
 @testable import Data

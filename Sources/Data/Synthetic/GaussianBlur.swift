@@ -1,3 +1,5 @@
+import Detection
+
 /// Separable Gaussian blur of planes with zero outside, truncated at 3σ. The caller leaves a
 /// margin of `radius(sigma)` pixels so that nothing is cut off at the plane's edge.
 enum GaussianBlur {

@@ -1,3 +1,4 @@
+import Detection
 import Tensor
 
 // The few kinds of draw the scene planner makes, all from the image's own `RNG` stream.

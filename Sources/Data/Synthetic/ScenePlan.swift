@@ -1,3 +1,4 @@
+import Detection
 import Tensor
 
 /// Everything random about one image, drawn from its RNG before any pixel is drawn. Rendering is

@@ -19,18 +19,28 @@ public func batchedNMS(boxes: [Box], scores: [Float], classes: [Int], iouThresho
                        maxKept: Int? = nil) -> [Int] {
     precondition(boxes.count == scores.count && boxes.count == classes.count,
                  "batchedNMS: \(boxes.count) boxes, \(scores.count) scores, \(classes.count) classes")
-    let order = sortedByScore(Array(boxes.indices), scores)
+    if classAgnostic {
+        let limit = maxKept.map { Swift.max($0, 0) } ?? Int.max
+        return greedyNMS(order: sortedByScore(Array(boxes.indices), scores), boxes: boxes, iouThreshold: iouThreshold, limit: limit)
+    }
+    return classwiseNMS(scores: scores, classes: classes, maxKept: maxKept) { order, limit in
+        greedyNMS(order: order, boxes: boxes, iouThreshold: iouThreshold, limit: limit)
+    }
+}
+
+/// The class-wise frame of `batchedNMS`: splits the score order by class (a stable bucket pass,
+/// no dictionary), runs `greedy(order of one class, limit)` on each, then merges the survivors
+/// back into the global score order and keeps the first `maxKept`.
+func classwiseNMS(scores: [Float], classes: [Int], maxKept: Int?, greedy: ([Int], Int) -> [Int]) -> [Int] {
+    let order = sortedByScore(Array(scores.indices), scores)
     let limit = maxKept.map { Swift.max($0, 0) } ?? Int.max
-    if classAgnostic { return greedyNMS(order: order, boxes: boxes, iouThreshold: iouThreshold, limit: limit) }
-    // Split the score order by class (a stable bucket pass, no dictionary), suppress per class,
-    // then merge the survivors back into the global score order.
     guard let maxClass = classes.max() else { return [] }
     precondition(classes.min()! >= 0, "batchedNMS: negative class index")
     var buckets = [[Int]](repeating: [], count: maxClass + 1)
     for i in order { buckets[classes[i]].append(i) }
-    var keep = [Bool](repeating: false, count: boxes.count)
+    var keep = [Bool](repeating: false, count: scores.count)
     for bucket in buckets where !bucket.isEmpty {
-        for i in greedyNMS(order: bucket, boxes: boxes, iouThreshold: iouThreshold, limit: limit) { keep[i] = true }
+        for i in greedy(bucket, limit) { keep[i] = true }
     }
     var out: [Int] = []
     for i in order where keep[i] {

@@ -1,15 +1,15 @@
-/// sin, cos, exp and log from + − × ÷ only, so that generated scenes are bit-identical on every
-/// machine. glibc picks different implementations of its float functions by CPU (FMA or not), and
+/// sin, cos, exp and log from + − × ÷ only, so that generated scenes and rotated-box geometry are
+/// bit-identical on every machine. glibc picks different implementations of its float functions by CPU (FMA or not), and
 /// those may differ in the last bit; a scene that depends on them could differ between machines.
 /// Accuracy is about 1e-12 relative (Double arithmetic), far more than rendering needs.
-enum DeterministicMath {
-    static func sin(_ x: Float) -> Float { Float(sinCos(Double(x)).sin) }
-    static func cos(_ x: Float) -> Float { Float(sinCos(Double(x)).cos) }
-    static func exp(_ x: Float) -> Float { Float(exp(Double(x))) }
-    static func log(_ x: Float) -> Float { Float(log(Double(x))) }
+public enum DeterministicMath {
+    public static func sin(_ x: Float) -> Float { Float(sinCos(Double(x)).sin) }
+    public static func cos(_ x: Float) -> Float { Float(sinCos(Double(x)).cos) }
+    public static func exp(_ x: Float) -> Float { Float(exp(Double(x))) }
+    public static func log(_ x: Float) -> Float { Float(log(Double(x))) }
 
     /// Reduces to r = x − k·π/2 with |r| ≤ π/4, then Taylor series (error < 1e-16 there).
-    static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
+    public static func sinCos(_ x: Double) -> (sin: Double, cos: Double) {
         let halfPi = 1.5707963267948966
         let k = (x / halfPi).rounded()
         // fdlibm's two-part π/2 keeps the reduction accurate for the angles used here (|x| < 100).
@@ -32,7 +32,7 @@ enum DeterministicMath {
     }
 
     /// e^x = 2^k · e^r with |r| ≤ ln2/2, Taylor series for e^r.
-    static func exp(_ x: Double) -> Double {
+    public static func exp(_ x: Double) -> Double {
         if x < -700 { return 0 }
         if x > 700 { return .infinity }
         let ln2 = 0.6931471805599453
@@ -47,7 +47,7 @@ enum DeterministicMath {
     }
 
     /// ln x = k·ln2 + 2·atanh((m−1)/(m+1)) with m in [1/√2, √2).
-    static func log(_ x: Double) -> Double {
+    public static func log(_ x: Double) -> Double {
         guard x > 0 else { return x == 0 ? -.infinity : .nan }
         var m = x, k = 0
         while m >= 1.4142135623730951 { m /= 2; k += 1 }
