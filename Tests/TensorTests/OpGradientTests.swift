@@ -38,6 +38,9 @@ import GradientChecking
         expectGradientsMatch([positive]) { $0[0].pow(1.7) }
         expectGradientsMatch([x]) { $0[0].sigmoid() }
         expectGradientsMatch([x]) { $0[0].tanh() }
+        expectGradientsMatch([x]) { ($0[0] * 3).sin() }
+        expectGradientsMatch([x]) { ($0[0] * 3).cos() }
+        expectGradientsMatch([positive]) { $0[0].log1p() }
         expectGradientsMatch([kinked]) { $0[0].clamped(min: -0.1, max: 0.2) }
         expectGradientsMatch([x]) { ($0[0] * 4).softplus() }
     }

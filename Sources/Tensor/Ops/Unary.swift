@@ -40,6 +40,11 @@ extension Tensor {
         unary({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) })
     }
     public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
+    /// Angles of oriented boxes (the Gaussian of GWD).
+    public func sin() -> Tensor { unary({ Foundation.sin($0) }, derivative: { x, _ in Foundation.cos(x) }) }
+    public func cos() -> Tensor { unary({ Foundation.cos($0) }, derivative: { x, _ in -Foundation.sin(x) }) }
+    /// log(1 + x), accurate for small x.
+    public func log1p() -> Tensor { unary({ Foundation.log1p($0) }, derivative: { x, _ in 1 / (1 + x) }) }
     /// Clamps into [low, high]; the gradient passes only where the input lies strictly inside.
     public func clamped(min low: Float = -.infinity, max high: Float = .infinity) -> Tensor {
         unary({ Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x > low && x < high ? 1 : 0 })
