@@ -81,3 +81,39 @@ import Tensor
         #expect(Swift.abs(Tensor(shape: [1, 2], data: [1, -2]).l1Loss(target: [0, 0], weights: [2]).item - 6) < 1e-6)
     }
 }
+
+/// GWD (mmrotate `GDLoss`, gwd, log1p, τ 0, normalised), worked by hand on axis-aligned boxes.
+@Suite("GWD loss") struct GaussianWassersteinLossTests {
+    static func rows(_ boxes: [[Float]]) -> Tensor { Tensor(shape: [boxes.count, 5], data: boxes.flatMap { $0 }) }
+    static func box(_ v: [Float]) -> RotatedBox { RotatedBox(centerX: v[0], centerY: v[1], width: v[2], height: v[3], angle: v[4]) }
+
+    /// (0,0,2,2) vs (3,4,2,2): Σ = I both, d² = 25 + 0, d = 5, scale (2·2·2·2)^¼ = 2 → log(3.5).
+    /// (0,0,4,2) vs (0,0,2,2): Σp = diag(4, 1), d² = 5 + 2 − 2·√(5 + 2·2) = 1, scale 32^¼ →
+    /// log(1 + 1/32^¼) = 0.350990. Weights 1 and 2.
+    @Test func handWorked() {
+        let loss = Self.rows([[0, 0, 2, 2, 0], [0, 0, 4, 2, 0]])
+            .gaussianWassersteinLoss(target: [Self.box([3, 4, 2, 2, 0]), Self.box([0, 0, 2, 2, 0])], weights: [1, 2]).item
+        let want = Foundation.log(3.5) + 2 * Foundation.log1p(1 / Foundation.pow(32, 0.25))
+        #expect(Swift.abs(Double(loss) - want) < 1e-5, "\(loss) vs \(want)")
+    }
+
+    /// Invariant under turning the prediction by π, or by π/2 with its sides swapped, and under
+    /// turning prediction and target together; zero (up to the 1e-7 clamps) on the target.
+    @Test func invariances() {
+        let target = [Self.box([5, 6, 8, 3, 0.4])]
+        func loss(_ v: [Float]) -> Float { Self.rows([v]).gaussianWassersteinLoss(target: target, weights: [1]).item }
+        let base = loss([6, 5, 7, 4, 0.1])
+        #expect(Swift.abs(loss([6, 5, 7, 4, 0.1 + .pi]) - base) < 1e-5)
+        #expect(Swift.abs(loss([6, 5, 4, 7, 0.1 + .pi / 2]) - base) < 1e-5)
+        #expect(loss([5, 6, 8, 3, 0.4]) < 1e-3)
+        let turned = Self.rows([[6, 5, 7, 4, 0.9]]).gaussianWassersteinLoss(target: [Self.box([5, 6, 8, 3, 1.2])], weights: [1]).item
+        // Turning both by 0.8 about their own centres changes the centre offset's frame only.
+        #expect(Swift.abs(turned - base) < 1e-5)
+    }
+
+    @Test func gradients() {
+        let pred = Tensor(shape: [3, 5], data: [5, 6, 7, 4, 0.3, 1, 2, 3, 5, -0.7, 10, 9, 6, 6.5, 1.1])
+        let target = [Self.box([5.5, 6, 8, 3, 0.4]), Self.box([2, 2, 4, 4, -0.2]), Self.box([9, 10, 5, 7, 0.9])]
+        expectGradientsMatch([pred], step: 1e-3) { $0[0].gaussianWassersteinLoss(target: target, weights: [1, 0.5, 2]) }
+    }
+}
