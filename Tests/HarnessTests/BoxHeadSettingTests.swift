@@ -80,7 +80,7 @@ import Testing
             return resolver.student(.map(setting), seed: 1)
         }
         guard case .failure(let why) = student([:]) else { Issue.record("box_head on faster_rcnn must not resolve"); return }
-        #expect(why.reason.contains("box_head: distribution applies only to atss, fcos, retinanet") && why.reason.contains("faster_rcnn"),
+        #expect(why.reason.contains("box_head: distribution applies only to atss, fcos, gwd, retinanet, rotated_retinanet") && why.reason.contains("faster_rcnn"),
                 "\(why.reason)")
         guard case .failure(let teacherWhy) = student([
             "detector": .string("retinanet"),

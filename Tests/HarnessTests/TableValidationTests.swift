@@ -48,7 +48,8 @@ import Testing
     /// at its `box_head` line; on the teacher that inherits it, at the row's line, with the hint.
     @Test func distributionBoxHeadOnlyOnDetectorsThatHaveOne() {
         expectDiagnostic([24: "    detector: faster_rcnn\n    box_head: distribution"], line: 25,
-                         "row 'ld': box_head: distribution applies only to atss, fcos, retinanet (and gfl, gflv2, whose heads "
+                         "row 'ld': box_head: distribution applies only to atss, fcos, gwd, retinanet, rotated_retinanet (and gfl, gflv2, "
+                         + "whose heads "
                          + "are distributional already), not to detector faster_rcnn")
         let printed = TableFixture.diagnostics(replacing: [24: "    detector: faster_rcnn\n    box_head: distribution"])
         #expect(printed.map(\.description).contains {

@@ -22,13 +22,13 @@ public final class DenseDetector: Module {
                   extraLevels: 2, extra: config.fpnExtra, rng: &rng)
         head = DenseHead(.init(numClasses: config.numClasses, inChannels: config.fpnChannels,
                                featureChannels: config.headChannels, stackedConvs: config.stackedConvs,
-                               norm: config.kind == .retinanet ? .none : .group(Swift.min(32, config.headChannels / 4)),
+                               norm: config.kind.isRetinaNetLike ? .none : .group(Swift.min(32, config.headChannels / 4)),
                                priorsPerLocation: config.priorsPerLocation, regressionChannels: config.regressionChannels,
-                               centerness: config.usesCenterness, levels: 5, levelScales: config.kind != .retinanet,
+                               centerness: config.usesCenterness, levels: 5, levelScales: !config.kind.isRetinaNetLike,
                                distributionQuality: config.kind == .gflv2),
                          rng: &rng)
         switch config.kind {
-        case .retinanet: anchorGenerator = .retinaNet(strides: strides)
+        case .retinanet, .rotatedRetinanet, .gwd: anchorGenerator = .retinaNet(strides: strides)
         case .atss, .gfl, .gflv2: anchorGenerator = .atss(strides: strides)
         case .fcos: anchorGenerator = nil
         }

@@ -2,12 +2,20 @@ import NN
 import Tensor
 
 /// The dense detectors of the papers' one-stage tables. GFocalV2 (LD Table 8) is GFL with
-/// its distribution-guided quality predictor (`DistributionGuidedQuality`).
+/// its distribution-guided quality predictor (`DistributionGuidedQuality`). Rotated RetinaNet
+/// and GWD (LD Table 5) regress oriented boxes: RetinaNet's anchors and classification, five
+/// deltas (x, y, w, h, θ) per anchor (`RotatedDeltaCoder`), an L1 loss on the deltas or the GWD
+/// loss on the decoded boxes.
 public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
     case retinanet, fcos, atss, gfl, gflv2
+    case rotatedRetinanet = "rotated_retinanet", gwd
 
     /// GFL and GFocalV2 share assignment, losses and decoding.
     public var isGFL: Bool { self == .gfl || self == .gflv2 }
+    /// Oriented-box detectors (trained on `GroundTruth.rotatedBoxes`).
+    public var isRotated: Bool { self == .rotatedRetinanet || self == .gwd }
+    /// RetinaNet's nine anchors per location, head without normalisation or level scales.
+    var isRetinaNetLike: Bool { self == .retinanet || isRotated }
 }
 
 /// Ground truth of one image in the (possibly resized and flipped) network input coordinates.
@@ -17,10 +25,14 @@ public struct GroundTruth: Sendable {
     public var labels: [Int]
     /// Crowd or ignore regions: priors overlapping them are not trained as background.
     public var ignored: [Box]
+    /// The oriented boxes of the same objects (rotated detectors); empty otherwise.
+    public var rotatedBoxes: [RotatedBox]
 
-    public init(boxes: [Box], labels: [Int], ignored: [Box] = []) {
+    public init(boxes: [Box], labels: [Int], ignored: [Box] = [], rotatedBoxes: [RotatedBox] = []) {
         precondition(boxes.count == labels.count, "GroundTruth: \(boxes.count) boxes, \(labels.count) labels")
-        self.boxes = boxes; self.labels = labels; self.ignored = ignored
+        precondition(rotatedBoxes.isEmpty || rotatedBoxes.count == boxes.count,
+                     "GroundTruth: \(rotatedBoxes.count) rotated boxes for \(boxes.count) objects")
+        self.boxes = boxes; self.labels = labels; self.ignored = ignored; self.rotatedBoxes = rotatedBoxes
     }
 }
 
@@ -56,8 +68,11 @@ public struct DenseDetectorConfig: Sendable {
     public var fpnChannels = 256
     public var headChannels = 256
     public var stackedConvs = 4
-    /// GFL's n: distributions over 0…n bins per side.
+    /// GFL's n: distributions over 0…n bins per side. Rotated detectors with `.distribution`
+    /// spread each delta over n + 1 values evenly from `rotatedBinRange` (Rotated-LD: n = 8).
     public var regMax = 16
+    /// The values the n + 1 bins of a rotated distribution head stand for (every delta alike).
+    public var rotatedBinRange: ClosedRange<Float> = -2...2
     /// Scale of FCOS's regress ranges relative to mmdet's 800-px defaults (128 px: 0.16).
     public var fcosRangeScale: Float = 1
     /// `.distribution` gives RetinaNet, FCOS and ATSS GFL's box branch (LD's Table 4); no effect
@@ -70,16 +85,19 @@ public struct DenseDetectorConfig: Sendable {
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
         self.kind = kind; self.numClasses = numClasses; self.backbone = backbone
-        postprocess = kind == .retinanet ? .retinaNet : .gfl
+        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : .gfl
+        if kind.isRotated { regMax = 8 }
     }
 
-    var priorsPerLocation: Int { kind == .retinanet ? 9 : 1 }
+    public var priorsPerLocation: Int { kind.isRetinaNetLike ? 9 : 1 }
+    /// Box values regressed per prior: 4 sides or deltas, 5 rotated deltas.
+    public var boxValuesPerPrior: Int { kind.isRotated ? 5 : 4 }
     /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
     public var predictsDistributions: Bool { kind.isGFL || boxHead == .distribution }
     /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
-    var regressesDistances: Bool { predictsDistributions || kind == .fcos }
-    var regressionChannels: Int { predictsDistributions ? 4 * (regMax + 1) : 4 }
+    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || kind == .fcos) }
+    var regressionChannels: Int { boxValuesPerPrior * (predictsDistributions ? regMax + 1 : 1) }
     var usesCenterness: Bool { kind == .fcos || kind == .atss }
     /// FPN extra levels: P6 from C5 for RetinaNet, from P5 for the others (methods.md §0.1).
-    var fpnExtra: FPN.Extra { kind == .retinanet ? .convOnInput : .convOnOutput }
+    var fpnExtra: FPN.Extra { kind.isRetinaNetLike ? .convOnInput : .convOnOutput }
 }

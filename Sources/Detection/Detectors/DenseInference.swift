@@ -5,6 +5,7 @@ extension DenseDetector {
     /// Test-time detections per image in input pixels (mmdet `get_bboxes`): sigmoid scores,
     /// times sigmoid centerness for FCOS/ATSS, top-k per level, decode, per-class NMS.
     public func detect(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
+        if config.kind.isRotated { return detectRotated(out, imageSizes: imageSizes) }
         let k = config.numClasses, p = out.priors.layout.count, r = config.regressionChannels
         let levels = out.priors.layout.levels
         return (0..<out.batch).map { b in

@@ -6,6 +6,7 @@ extension DenseDetector {
     /// Normalisers as methods.md §0: classification by max(1, N_pos); FCOS/ATSS boxes by the sum
     /// of centerness targets; GFL boxes and DFL by W = Σ max-class score at positives.
     public func losses(_ out: Outputs, _ t: DenseTargets) -> [String: Tensor] {
+        if config.kind.isRotated { return rotatedLosses(out, t) }
         let k = config.numClasses, p = out.priors.layout.count
         let numPos = Float(Swift.max(1, t.numPositives))
         let flatCls = out.cls.reshaped([-1, k])
@@ -40,6 +41,9 @@ extension DenseDetector {
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: centerness) * (giouWeight / denominator)
             let posCenterness = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
             losses["loss_centerness"] = posCenterness.binaryCrossEntropyWithLogits(target: centerness, weights: ones(local.count)) / numPos
+
+        case .rotatedRetinanet, .gwd:
+            preconditionFailure("rotated losses are `rotatedLosses`")
 
         case .gfl, .gflv2:
             // GFocalV2 trains exactly as GFL, on its joint score (QFL on σ(cls)·quality).

@@ -11,6 +11,8 @@ public struct DenseTargets: Sendable {
     public var positives: [Int]
     /// The gt box of each positive.
     public var positiveBoxes: [Box]
+    /// Rotated detectors: the oriented gt box of each positive; empty otherwise.
+    public var positiveRotatedBoxes: [RotatedBox] = []
     /// Per image: the assigner's result (distillation methods read their regions from it).
     public var assignments: [Assignment]
     /// Per image and gt: ATSS's IoU threshold mean + std (empty for other assigners); LD's
@@ -27,10 +29,13 @@ extension DenseDetector {
         var t = DenseTargets(classIndex: [], classWeight: [], positives: [], positiveBoxes: [], assignments: [], atssThresholds: [])
         t.classIndex.reserveCapacity(p * groundTruth.count)
         t.classWeight.reserveCapacity(p * groundTruth.count)
+        let anchors = config.kind.isRotated ? rotatedAnchors(priors) : []
         for (b, gt) in groundTruth.enumerated() {
             let assignment: Assignment
             var thresholds: [Float] = []
             switch config.kind {
+            case .rotatedRetinanet, .gwd:
+                assignment = rotatedAssignment(anchors: anchors, truth: gt)
             case .retinanet:
                 assignment = MaxIoUAssigner.retinaNet.assign(priors: priors.anchors, gts: gt.boxes, ignoredGTs: gt.ignored)
             case .fcos:
@@ -47,6 +52,7 @@ extension DenseDetector {
                 if g >= 0 {
                     t.classIndex.append(gt.labels[g]); t.classWeight.append(1)
                     t.positives.append(b * p + i); t.positiveBoxes.append(gt.boxes[g])
+                    if !anchors.isEmpty { t.positiveRotatedBoxes.append(gt.rotatedBoxes[g]) }
                 } else {
                     t.classIndex.append(-1); t.classWeight.append(g == Assignment.ignored ? 0 : 1)
                 }

@@ -35,6 +35,9 @@ public struct DensePostprocessConfig: Sendable {
     /// LD's GFL-ified RetinaNet (`RetinaGFLHead`; configs `retinagfl_r101_2x_coco.py` and
     /// `ld_retina_r50_1x.py` of HikariTJU/LD): NMS IoU 0.6, not RetinaNet's 0.5.
     public static let retinaGFL = DensePostprocessConfig()
+    /// mmrotate's Rotated RetinaNet and GWD on DOTA: 2000 per level, rotated NMS IoU 0.1, 2000
+    /// per image.
+    public static let rotatedRetinaNet = DensePostprocessConfig(nmsPre: 2000, iouThreshold: 0.1, maxPerImage: 2000)
 }
 
 /// Dense post-processing with a decode callback. `levelScores[l]` is level l's
@@ -60,17 +63,7 @@ public func densePostprocess(levelScores: [[Float]], levelScoreFactors: [[Float]
         var kept: [Int]
         switch config.preselection {
         case .maxScorePerPrior:
-            if config.nmsPre > 0 && n > config.nmsPre {
-                var rank = [Float](repeating: 0, count: n)
-                for i in 0..<n {
-                    var m = -Float.infinity
-                    for c in 0..<numClasses { m = Swift.max(m, scores[i * numClasses + c] * (levelFactors?[i] ?? 1)) }
-                    rank[i] = m
-                }
-                kept = topKIndices(rank, k: config.nmsPre)
-            } else {
-                kept = Array(0..<n)
-            }
+            kept = preselectedPriors(scores, factors: levelFactors, numClasses: numClasses, nmsPre: config.nmsPre)
             for i in kept { rowScores += scores[(i * numClasses)..<((i + 1) * numClasses)] }
         case .scoreClassPairs:
             // Pair e = prior · numClasses + class, as mmdet's nonzero() over the (prior, class) mask.
@@ -98,6 +91,20 @@ public func densePostprocess(levelScores: [[Float]], levelScoreFactors: [[Float]
         return Detections(boxes: keep.map { boxes[$0] }, scores: keep.map { finalScores[$0] },
                           labels: keep.map { pairLabels[$0] }, priorIndices: keep.map { priors[$0] })
     }
+}
+
+/// mmdet's `nms_pre` of one level: the `nmsPre` priors with the highest max-over-classes score
+/// (times the prior's factor), all when there are no more than that (or `nmsPre` ≤ 0).
+func preselectedPriors(_ scores: [Float], factors: [Float]? = nil, numClasses: Int, nmsPre: Int) -> [Int] {
+    let n = scores.count / numClasses
+    guard nmsPre > 0 && n > nmsPre else { return Array(0..<n) }
+    var rank = [Float](repeating: 0, count: n)
+    for i in 0..<n {
+        var m = -Float.infinity
+        for c in 0..<numClasses { m = Swift.max(m, scores[i * numClasses + c] * (factors?[i] ?? 1)) }
+        rank[i] = m
+    }
+    return topKIndices(rank, k: nmsPre)
 }
 
 /// Dense post-processing of boxes already decoded for every prior: `levelBoxes[l]` has one box

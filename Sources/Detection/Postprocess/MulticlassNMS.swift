@@ -8,6 +8,8 @@ public struct Detections: Equatable, Sendable {
     /// `PriorLayout` order); distillation methods use it to look teacher and student up at the
     /// same location.
     public var priorIndices: [Int]
+    /// Rotated detectors: the oriented boxes (`boxes` holds their axis-aligned hulls); nil otherwise.
+    public var rotatedBoxes: [RotatedBox]?
 
     public init(boxes: [Box] = [], scores: [Float] = [], labels: [Int] = [], priorIndices: [Int] = []) {
         precondition(boxes.count == scores.count && boxes.count == labels.count && boxes.count == priorIndices.count,

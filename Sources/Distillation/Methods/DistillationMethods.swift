@@ -86,15 +86,16 @@ public enum DistillationMethods {
             try requireDistributions(method, student, teacher, sameBins: true)
             // Defaults are the official head's for this student detector; the entry may override.
             let head = LDHeadConstants.forStudent(student.kind)
-            var region = try p.region(allowVLR: true)
+            var region = try p.region(allowVLR: head.hasVLR)
             if case .valuableLocalization(var vlr) = region {
                 vlr.weighting = head.vlrWeighting
                 vlr.excludesPositives = head.vlrExcludesPositives
                 region = .valuableLocalization(vlr)
             }
-            var mainWeighting = LocalizationDistillation.MainWeighting.studentScore
+            var mainWeighting = head.mainWeighting
             switch (region, try p.text("weighting")) {
-            case (_, nil), (.main, "score"?): break
+            case (_, nil): break
+            case (.main, "score"?): mainWeighting = .studentScore
             case (.main, "uniform"?): mainWeighting = .uniform
             case (.valuableLocalization(var vlr), let w?) where ["iou", "indicator", "score"].contains(w):
                 vlr.weighting = w == "iou" ? .iou : w == "indicator" ? .indicator : .studentScore
@@ -106,6 +107,7 @@ public enum DistillationMethods {
                                                 normalizer: region == .main ? head.mainNormalizer : head.vlrNormalizer)
             term.mainWeighting = mainWeighting
             term.rows = head.rows
+            term.meanOverSelectedPriors = head.meanOverSelectedPriors
             return term
         case "kd":
             let region = try p.region(allowVLR: true)
@@ -144,9 +146,13 @@ public enum DistillationMethods {
             throw DistillationMethodError.unsupported(method: method, reason:
                 "student and teacher predict \(s.numClasses) and \(t.numClasses) classes")
         }
-        guard (s.kind == .retinanet) == (t.kind == .retinanet) else {
+        guard s.priorsPerLocation == t.priorsPerLocation else {
             throw DistillationMethodError.unsupported(method: method, reason:
                 "\(s.kind.rawValue) and \(t.kind.rawValue) place different numbers of priors per location")
+        }
+        guard s.kind.isRotated == t.kind.isRotated else {
+            throw DistillationMethodError.unsupported(method: method, reason:
+                "\(s.kind.rawValue) and \(t.kind.rawValue) regress different boxes (oriented and axis-aligned)")
         }
     }
 

@@ -62,16 +62,17 @@ struct PriorLevels {
 }
 
 extension DenseDetector.Outputs {
-    /// GFL bin logits of the selected priors as [4·N, n + 1] rows (edges l, t, r, b).
-    func distributionRows(_ flat: [Int]) -> Tensor {
-        priorRows(flat).reshaped([-1, reg.shape[2] / 4])
+    /// Bin logits of the selected priors as [values·N, n + 1] rows: GFL's edges l, t, r, b
+    /// (4 values per prior), or a rotated head's deltas x, y, w, h, θ (5).
+    func distributionRows(_ flat: [Int], valuesPerPrior: Int = 4) -> Tensor {
+        priorRows(flat, valuesPerPrior: valuesPerPrior).reshaped([-1, reg.shape[2] / valuesPerPrior])
     }
 
-    /// GFL bin logits of the selected priors as [N, 4·(n + 1)] rows: a prior's four sides in one
+    /// Bin logits of the selected priors as [N, 4·(n + 1)] rows: a prior's four sides in one
     /// row (LD's RetinaNet head).
-    func priorRows(_ flat: [Int]) -> Tensor {
+    func priorRows(_ flat: [Int], valuesPerPrior: Int = 4) -> Tensor {
         let r = reg.shape[2]
-        precondition(r % 4 == 0, "distribution rows: \(r) regression channels are not 4·(n + 1)")
+        precondition(r % valuesPerPrior == 0, "distribution rows: \(r) regression channels are not \(valuesPerPrior)·(n + 1)")
         return reg.reshaped([-1, r]).indexSelect(axis: 0, flat)
     }
 

@@ -21,7 +21,13 @@ import Detection
 ///   band function (`assign_neg`) is commented out and its region is every non-positive point
 ///   inside a gt box. Here the paper's band is kept (the tables give it a γ), on pseudo anchors
 ///   (`Priors.regionAnchors`), with the code's weight, factor and positive exclusion.
-/// The main-region weight is the student's max class score for every head. A table's `weight:`
+/// - Rotated RetinaNet and GWD (Zzh-tju/Rotated-LD `ld_rotate_retina_head.py`, config
+///   `rotated_retinanet_distribution_hbb_gwd_r18_r34_fpn_1x_dota_oc.py`): LD weight 10 on the
+///   five per-delta softmaxes of each anchor, the weighted sum divided by the number of region
+///   anchors. The code's region is its own IoU band (weights = horizontal IoUs ≥ 0.25 × the
+///   ATSS-style threshold) with T = 5 and a class KD (weight 20); the paper's Table 5 states
+///   neither, so the table's main region (the positives, weight 1) and τ = 10 are what runs.
+/// The main-region weight is the student's max class score for the other heads. A table's `weight:`
 /// replaces the loss_ld weight; the head's VLR factor stays in the normaliser (4 / factor).
 struct LDHeadConstants: Equatable {
     /// `loss_ld.loss_weight` of the student's config.
@@ -32,6 +38,12 @@ struct LDHeadConstants: Equatable {
     var vlrExcludesPositives: Bool
     /// What one KL softmax covers, for LD on the main region and on the VLR alike.
     var rows: LocalizationDistillation.Rows = .perSide
+    /// The main region's default weighting (the student's max class score for the GFL family).
+    var mainWeighting = LocalizationDistillation.MainWeighting.studentScore
+    /// Rotated-LD divides by the number of region anchors instead of a constant per GPU.
+    var meanOverSelectedPriors = false
+    /// Whether the head defines a VLR (the rotated heads have no ATSS threshold to band on).
+    var hasVLR = true
 
     static func forStudent(_ kind: DenseDetectorKind) -> LDHeadConstants {
         switch kind {
@@ -39,6 +51,9 @@ struct LDHeadConstants: Equatable {
         case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true, rows: .perPrior)
         case .atss: return .init(ldWeight: 0.25, vlrFactor: 0.15, vlrWeighting: .iou, vlrExcludesPositives: false)
         case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)
+        case .rotatedRetinanet, .gwd:
+            return .init(ldWeight: 10, vlrFactor: 1, vlrWeighting: .iou, vlrExcludesPositives: false,
+                         mainWeighting: .uniform, meanOverSelectedPriors: true, hasVLR: false)
         }
     }
 

@@ -24,6 +24,9 @@ import Tensor
 /// `samples_per_gpu=3`, lr 0.00375) ran 3 images per GPU, which weighs LD 1.5× as much.
 /// `mainWeighting: .uniform` is the paper's plain indicator on the main region.
 ///
+/// Rotated students (LD §3.3, Table 5) distil each of the five delta distributions of an anchor
+/// the same way, as Zzh-tju/Rotated-LD's head does: see `LDHeadConstants`.
+///
 /// `rows` says what one softmax covers. `.perSide` (the default) is the above: GFL's, ATSS's and
 /// FCOS's LD heads reshape the box logits to (−1, n + 1). `.perPrior` is LD's `LDRetinaHead`,
 /// which hands `KnowledgeDistillationKLDivLoss` whole rows of 4·(n + 1) logits: one softmax over
@@ -46,6 +49,9 @@ public final class LocalizationDistillation: LossTerm {
     public var normalizer: Float
     public var mainWeighting: MainWeighting = .studentScore
     public var rows: Rows = .perSide
+    /// Rotated-LD (`ld_rotate_retina_head.py`): the weighted sum is divided by the number of
+    /// selected priors (a mean over the region) instead of `normalizer` × GPUs.
+    public var meanOverSelectedPriors = false
     public var trainableModules: [Module] { [] }
 
     /// Images per GPU in the papers' protocol (LD §4: "8 GPUs with a batch size of 2 per GPU").
@@ -75,13 +81,16 @@ public final class LocalizationDistillation: LossTerm {
         case .valuableLocalization(let vlr) where vlr.weighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
         default: perPrior = selection.weights
         }
-        let scale = lossWeight / (normalizer * Self.devices(images: inputs.student.batch))
+        let scale = meanOverSelectedPriors ? lossWeight / Float(selection.count)
+            : lossWeight / (normalizer * Self.devices(images: inputs.student.batch))
         let kl: Tensor
         switch rows {
         case .perSide:
-            let weights = perPrior.flatMap { w in [Float](repeating: w * scale, count: 4) }
-            kl = inputs.student.distributionRows(selection.indices)
-                .temperatureKL(teacher: teacher.distributionRows(selection.indices), temperature: temperature, rowWeights: weights)
+            let values = inputs.studentDetector.config.boxValuesPerPrior
+            let weights = perPrior.flatMap { w in [Float](repeating: w * scale, count: values) }
+            kl = inputs.student.distributionRows(selection.indices, valuesPerPrior: values)
+                .temperatureKL(teacher: teacher.distributionRows(selection.indices, valuesPerPrior: values),
+                               temperature: temperature, rowWeights: weights)
         case .perPrior:
             kl = inputs.student.priorRows(selection.indices)
                 .temperatureKL(teacher: teacher.priorRows(selection.indices), temperature: temperature,

@@ -10,12 +10,15 @@ public struct TrainingBatch {
     public var truth: [GroundTruth]
     public init(images: Tensor, truth: [GroundTruth]) { self.images = images; self.truth = truth }
 
-    /// From a data batch: crowd regions become ignore regions.
+    /// From a data batch: crowd regions become ignore regions; oriented boxes come along when
+    /// every object has one.
     public init(_ batch: Batch) {
         images = batch.images
         truth = batch.objects.map { objects in
             let kept = objects.filter { !$0.isCrowd }
-            return GroundTruth(boxes: kept.map(\.box), labels: kept.map(\.label), ignored: objects.filter(\.isCrowd).map(\.box))
+            let rotated = kept.compactMap(\.rotatedBox)
+            return GroundTruth(boxes: kept.map(\.box), labels: kept.map(\.label), ignored: objects.filter(\.isCrowd).map(\.box),
+                               rotatedBoxes: rotated.count == kept.count ? rotated : [])
         }
     }
 }

@@ -68,7 +68,7 @@ public struct DetectorRunExecutor: RunExecutor {
             differences.append("box outputs per prior differ (n = \(s.predictsDistributions ? "\(s.regMax)" : "none") vs "
                                + "\(t.predictsDistributions ? "\(t.regMax)" : "none"))")
         }
-        if (s.kind == .retinanet) != (t.kind == .retinanet) { differences.append("priors per location differ") }
+        if s.priorsPerLocation != t.priorsPerLocation { differences.append("priors per location differ") }
         if spec.backbone.stem != teacher.backbone.stem { differences.append("FPN strides differ (stem)") }
         guard differences.isEmpty else {
             return .notImplemented("\(analysis.kind): student and teacher tensors differ in shape ("

@@ -18,7 +18,7 @@ struct RunResolver {
 
     /// Detectors with a GFL-ified head (LD's RetinaGFLHead, FCOSGFLHead, ATSSGFLHead):
     /// `box_head: distribution` means something only on these and on `distributionalDetectors`.
-    static let gflifiableDetectors: Set<String> = ["retinanet", "fcos", "atss"]
+    static let gflifiableDetectors: Set<String> = ["retinanet", "fcos", "atss", "rotated_retinanet", "gwd"]
 
     /// Why `box_head` cannot apply to `detector`, or nil: `distribution` on a detector that has
     /// no GFL-ified head (Faster R-CNN…) would only put a meaningless field into the run's id.
