@@ -129,11 +129,14 @@ struct DetectorRunBenchmark {
                 print("it \(p.iteration)/\(p.total) \(terms) eta \(Int(p.eta))s")
             }
         }
-        let s = outcome.evaluation.stats
         print("blas_core \(BLASInfo.coreName) kernel_threads \(Parallelism.workers)")
-        print(String(format: "AP %.2f AP50 %.2f AP75 %.2f APs %.2f APm %.2f APl %.2f", 100 * s.AP, 100 * s.AP50, 100 * s.AP75,
-                     100 * s.APs, 100 * s.APm, 100 * s.APl))
-        print(String(format: "AR1 %.2f AR10 %.2f AR100 %.2f", 100 * s.AR1, 100 * s.AR10, 100 * s.AR100))
+        if let s = outcome.evaluation.coco?.stats {
+            print(String(format: "AP %.2f AP50 %.2f AP75 %.2f APs %.2f APm %.2f APl %.2f", 100 * s.AP, 100 * s.AP50, 100 * s.AP75,
+                         100 * s.APs, 100 * s.APm, 100 * s.APl))
+            print(String(format: "AR1 %.2f AR10 %.2f AR100 %.2f", 100 * s.AR1, 100 * s.AR10, 100 * s.AR100))
+        } else {
+            print(outcome.evaluation.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: " "))
+        }
         print(String(format: "train_seconds %.1f eval_seconds %.1f", outcome.trainingSeconds, outcome.evaluationSeconds))
         print(String(format: "images_per_second %.2f", Double(iterations * batch) / outcome.trainingSeconds))
     }

@@ -27,6 +27,18 @@ public struct VOCDetection: Equatable, Sendable {
     }
 }
 
+/// An object (with `difficult`) or a detection (with `score`) of the geometry-free protocol.
+public struct VOCItem: Equatable, Sendable {
+    public var imageID: Int
+    public var classID: Int
+    public var difficult: Bool
+    public var score: Double
+
+    public init(imageID: Int, classID: Int, difficult: Bool = false, score: Double = 0) {
+        self.imageID = imageID; self.classID = classID; self.difficult = difficult; self.score = score
+    }
+}
+
 public enum VOCAPMethod: String, Sendable, CaseIterable {
     /// VOC2010 and later: area under the monotone precision envelope.
     case area
@@ -68,23 +80,36 @@ public struct VOCEvaluator: Sendable {
 
     /// `classIDs` defaults to every class present in the ground truth or the detections.
     public func evaluate(groundTruth: [VOCObject], detections: [VOCDetection], classIDs: [Int]? = nil) -> VOCEvaluation {
-        let classes = classIDs ?? Array(Set(groundTruth.map(\.classID)).union(detections.map(\.classID))).sorted()
+        evaluate(objects: groundTruth.map { VOCItem(imageID: $0.imageID, classID: $0.classID, difficult: $0.difficult) },
+                 detections: detections.map { VOCItem(imageID: $0.imageID, classID: $0.classID, score: $0.score) },
+                 classIDs: classIDs) { d, o in iou(detections[d].box, groundTruth[o].box) }
+    }
+
+    /// The same protocol for any geometry (oriented boxes: DOTA): objects and detections by image,
+    /// class, difficulty and score; `overlap(d, o)` is the IoU of detection d with object o.
+    public func evaluate(objects: [VOCItem], detections: [VOCItem], classIDs: [Int]? = nil,
+                         overlap: (_ detection: Int, _ object: Int) -> Double) -> VOCEvaluation {
+        let classes = classIDs ?? Array(Set(objects.map(\.classID)).union(detections.map(\.classID))).sorted()
+        var objectsOfClass: [Int: [Int]] = [:], detectionsOfClass: [Int: [Int]] = [:]
+        for (i, o) in objects.enumerated() { objectsOfClass[o.classID, default: []].append(i) }
+        for (i, d) in detections.enumerated() { detectionsOfClass[d.classID, default: []].append(i) }
         let perClass = classes.map { classID in
-            evaluateClass(classID, groundTruth: groundTruth.filter { $0.classID == classID },
-                          detections: detections.filter { $0.classID == classID })
+            evaluateClass(classID, objects: objects, objectIndices: objectsOfClass[classID] ?? [],
+                          detections: detections, detectionIndices: detectionsOfClass[classID] ?? [], overlap: overlap)
         }
         let aps = perClass.compactMap(\.ap)
         return VOCEvaluation(perClass: perClass, mAP: aps.isEmpty ? nil : aps.reduce(0, +) / Double(aps.count))
     }
 
-    private func evaluateClass(_ classID: Int, groundTruth: [VOCObject], detections: [VOCDetection]) -> VOCClassResult {
+    private func evaluateClass(_ classID: Int, objects: [VOCItem], objectIndices: [Int], detections: [VOCItem],
+                               detectionIndices: [Int], overlap: (Int, Int) -> Double) -> VOCClassResult {
         var objectsOfImage: [Int: [Int]] = [:]
-        for (j, object) in groundTruth.enumerated() { objectsOfImage[object.imageID, default: []].append(j) }
-        var taken = [Bool](repeating: false, count: groundTruth.count)
-        let positives = groundTruth.filter { !$0.difficult }.count
+        for j in objectIndices { objectsOfImage[objects[j].imageID, default: []].append(j) }
+        var taken = Set<Int>()
+        let positives = objectIndices.filter { !objects[$0].difficult }.count
 
         // Highest score first; ties keep input order (MATLAB's sort is stable).
-        let order = detections.indices.sorted {
+        let order = detectionIndices.sorted {
             detections[$0].score > detections[$1].score || (detections[$0].score == detections[$1].score && $0 < $1)
         }
         var tp = 0.0, fp = 0.0
@@ -92,14 +117,13 @@ public struct VOCEvaluator: Sendable {
         for d in order {
             var best = -Double.infinity, match = -1
             for j in objectsOfImage[detections[d].imageID] ?? [] {
-                let overlap = iou(detections[d].box, groundTruth[j].box)
-                if overlap > best { best = overlap; match = j }   // first of equal maxima, as argmax
+                let o = overlap(d, j)
+                if o > best { best = o; match = j }   // first of equal maxima, as argmax
             }
             if match >= 0 && best >= iouThreshold {
-                if groundTruth[match].difficult {
+                if objects[match].difficult {
                     // neither true nor false positive
-                } else if !taken[match] {
-                    taken[match] = true
+                } else if taken.insert(match).inserted {
                     tp += 1
                 } else {
                     fp += 1
@@ -111,7 +135,7 @@ public struct VOCEvaluator: Sendable {
             precision.append(tp / max(tp + fp, Double.ulpOfOne))
         }
         let ap: Double? = positives == 0 ? nil : averagePrecision(recall: recall, precision: precision)
-        return VOCClassResult(classID: classID, ap: ap, groundTruthCount: positives, detectionCount: detections.count)
+        return VOCClassResult(classID: classID, ap: ap, groundTruthCount: positives, detectionCount: detectionIndices.count)
     }
 
     func iou(_ a: BoundingBox, _ b: BoundingBox) -> Double {

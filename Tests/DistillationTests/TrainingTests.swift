@@ -55,7 +55,7 @@ import Tensor
         let a = try Checkpoint.read(from: full.checkpoint), b = try Checkpoint.read(from: resumed.checkpoint)
         #expect(a.iteration == 6 && b.iteration == 6)
         for key in a.tensors.keys { #expect(a.tensors[key]!.data == b.tensors[key]?.data, "\(key)") }
-        #expect(full.evaluation.stats == resumed.evaluation.stats)
+        #expect(full.evaluation.coco!.stats == resumed.evaluation.coco!.stats)
     }
 
     /// Evaluating during training (the curve) leaves the trained weights and final metrics as
@@ -72,7 +72,7 @@ import Tensor
         #expect(evaluatedAt == [2, 4])   // the final evaluation is the outcome's
         let a = try Checkpoint.read(from: plain.checkpoint), b = try Checkpoint.read(from: curved.checkpoint)
         for key in a.tensors.keys { #expect(a.tensors[key]!.data == b.tensors[key]?.data, "\(key)") }
-        #expect(plain.evaluation.stats == curved.evaluation.stats)
+        #expect(plain.evaluation.coco!.stats == curved.evaluation.coco!.stats)
     }
 
     @Test func divergenceStopsWithAClearError() throws {

@@ -38,6 +38,15 @@ public struct ImageMeta: Equatable, Sendable {
         return Box(x1: b.x1 / scaleX, y1: b.y1 / scaleY, x2: b.x2 / scaleX, y2: b.y2 / scaleY)
     }
 
+    /// An oriented box in network input coordinates → original image coordinates: the inverse of
+    /// `transform` for rotated boxes (exact when both axes scale alike, as at every scale here).
+    public func toOriginal(_ box: RotatedBox) -> RotatedBox {
+        var r = box
+        if flipped { r.centerX = Float(width) - r.centerX; r.angle = -r.angle }
+        return RotatedBox(centerX: r.centerX / scaleX, centerY: r.centerY / scaleY, width: r.width / scaleX,
+                          height: r.height / scaleY, angle: r.angle).normalized()
+    }
+
     /// An annotation in network input coordinates: boxes as `transform`, area scaled, the rotated
     /// box scaled per axis as mmrotate does (cx·sx, cy·sy, w·sx, h·sy; angle negated when
     /// flipped), the mask resized (nearest) and mirrored.

@@ -28,7 +28,7 @@ public struct DetectionRun {
     }
 
     public struct Outcome {
-        public var evaluation: COCOEvaluation
+        public var evaluation: DetectorScores
         public var checkpoint: URL
         public var trainingSeconds: Double
         public var evaluationSeconds: Double
@@ -40,7 +40,7 @@ public struct DetectionRun {
     /// throws `TrainingError.interrupted` (a later `execute(resume:)` continues from it).
     public func execute(checkpoint: URL, resume: URL? = nil, terms: [LossTerm] = [],
                         progress: (TrainingProgress) -> Void = { _ in },
-                        evaluated: (_ iteration: Int, COCOEvaluation) -> Void = { _, _ in },
+                        evaluated: (_ iteration: Int, DetectorScores) -> Void = { _, _ in },
                         shouldStop: () -> Bool = { false }) throws -> Outcome {
         var rng = RNG(seed: seed)
         let model = DenseDetector(detector, rng: &rng)

@@ -17,8 +17,9 @@ import Tensor
 public struct DetectorRunExecutor: RunExecutor {
     public init() {}
 
-    /// Synthetic variants whose metrics this executor computes (COCO AP and VOC-style AP).
-    static let syntheticVariants: Set<String> = ["standard", "vocLike"]
+    /// Synthetic variants whose metrics this executor computes (COCO AP and VOC-style AP; the
+    /// DOTA protocol on the oriented scenes, for rotated detectors only).
+    static let syntheticVariants: Set<String> = ["standard", "vocLike", "oriented"]
 
     public func support(_ spec: RunSpec) -> Support {
         guard DenseDetectorKind(rawValue: spec.detector) != nil else {
@@ -41,6 +42,9 @@ public struct DetectorRunExecutor: RunExecutor {
         }
         guard Self.syntheticVariants.contains(variant) else {
             return .notImplemented("dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet")
+        }
+        if DenseDetectorKind(rawValue: spec.detector)!.isRotated && variant != "oriented" {
+            return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): oriented ground truth is needed")
         }
         if !spec.distillation.isEmpty {
             do { _ = try Self.terms(spec) } catch {
@@ -134,9 +138,9 @@ public struct DetectorRunExecutor: RunExecutor {
             let total = p.losses.values.reduce(0, +)
             context.progress(RunProgress(iteration: p.iteration, total: p.total, message: String(format: "loss %.3f", total)))
         }, evaluated: { iteration, evaluation in
-            curve[iteration] = Self.metrics(of: evaluation)
+            curve[iteration] = evaluation.metrics
         })
-        metrics.merge(Self.metrics(of: outcome.evaluation)) { $1 }
+        metrics.merge(outcome.evaluation.metrics) { $1 }
         metrics.merge(losses.final) { $1 }
         for (iteration, point) in losses.points where iteration < run.training.iterations {
             curve[iteration, default: [:]].merge(point) { $1 }
@@ -189,17 +193,6 @@ public struct DetectorRunExecutor: RunExecutor {
             metrics[RunAnalysis.undefinedPairMetrics["pearson_bbox_logits"]!] = Double(result.undefinedBoxPairs)
         }
         return RunResult(metrics: metrics, seconds: Date().timeIntervalSince(began))
-    }
-
-    /// COCO's twelve statistics and AP at IoU 0.5…0.9, in percent. pycocotools' −1 means
-    /// "undefined" (no object in that size range): no metric, not −100.
-    static func metrics(of evaluation: COCOEvaluation) -> [String: Double] {
-        var metrics: [String: Double] = [:]
-        for (name, value) in zip(COCOStats.names, evaluation.stats.values) where value >= 0 { metrics[name] = 100 * value }
-        for t in [0.5, 0.6, 0.7, 0.8, 0.9] {
-            if let ap = evaluation.averagePrecision(iouThreshold: t), ap >= 0 { metrics["AP\(Int(t * 100))"] = 100 * ap }
-        }
-        return metrics
     }
 
     /// The concrete job a spec describes (see the README's "Scale profiles" for the choices).
