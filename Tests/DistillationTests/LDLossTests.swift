@@ -64,8 +64,8 @@ enum LDFixture {
     }
 
     static func inputs(student: DenseDetector.Outputs, teacher: DenseDetector.Outputs, targets: DenseTargets,
-                       truth: [GroundTruth]) -> LossTermInputs {
-        LossTermInputs(studentDetector: detector(), student: student, teacher: teacher, targets: targets,
+                       truth: [GroundTruth], studentDetector: DenseDetector = detector()) -> LossTermInputs {
+        LossTermInputs(studentDetector: studentDetector, student: student, teacher: teacher, targets: targets,
                        batch: TrainingBatch(images: Tensor(zeros: [truth.count, 3, 1, 1]), truth: truth))
     }
 
@@ -145,6 +145,31 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
         #expect(perPriorLoss[1]! > 0)
         for images in [4, 16] { #expect(close(perPriorLoss[images]!, Double(perPriorLoss[2]!))) }
         #expect(close(perPriorLoss[2]!, 2 * Double(perPriorLoss[1]!)))
+    }
+
+    /// Rotated LD (Rotated-LD's head): five 3-bin rows per anchor (δx, δy, δw, δh, δθ), weight
+    /// 1 each on the main region, the sum / the 2 selected anchors × 10. Anchor 0 differs in δx,
+    /// anchor 1 in δθ, each by the 1.887767 of `mainRegionLDHandWorked`: 10 · 2 · 1.887767 / 2.
+    @Test func rotatedLDHandWorked() throws {
+        var c = DenseDetectorConfig(kind: .gwd, numClasses: 2, backbone: .resnet(.init(depth: 18, widthMultiplier: 0.125, stem: .compact)))
+        c.fpnChannels = 8; c.headChannels = 8; c.stackedConvs = 1; c.regMax = 2; c.boxHead = .distribution
+        var rng = RNG(seed: 1)
+        let rotated = DenseDetector(c, rng: &rng)
+        let priors = LDFixture.priors([(1, 2)], strides: [8])
+        let truth = [GroundTruth(boxes: [Box(x1: 0, y1: 0, x2: 16, y2: 8)], labels: [0])]
+        var sReg = [Float](repeating: 0, count: 2 * 15), tReg = sReg
+        sReg[0] = Float(10 * Foundation.log(2.0))          // anchor 0, δx
+        sReg[15 + 12] = Float(10 * Foundation.log(2.0))    // anchor 1, δθ
+        tReg[3] = 0.4; sReg[3] = 0.4                        // anchor 0, δy: equal on both sides
+        let student = LDFixture.outputs(priors, cls: [0, -1, 2, 0], reg: sReg)
+        let teacher = LDFixture.outputs(priors, cls: [0, 0, 0, 0], reg: tReg)
+        let targets = LDFixture.targets(priors, truth: truth, positives: [0, 1], gtOf: [0, 0])
+        let inputs = LDFixture.inputs(student: student, teacher: teacher, targets: targets, truth: truth, studentDetector: rotated)
+        var rng2 = RNG(seed: 0)
+        let term = try #require(try DistillationMethods.term(method: "ld", parameters: ["region": .text("main"), "temperature": .number(10)],
+                                                             student: c, teacher: c, rng: &rng2) as? LocalizationDistillation)
+        #expect(term.lossWeight == 10 && term.mainWeighting == .uniform && term.meanOverSelectedPriors)
+        #expect(close(term.losses(inputs)["loss_ld"]!.item, 10 * 2 * 1.887767 / 2))
     }
 
     /// KD over K = 2 classes, T = 2. Teacher (0, 0) → p = (1/2, 1/2); student (2·ln 3, 0) →

@@ -52,6 +52,8 @@ import Tensor
         #expect(kd.temperature == 2 && kd.lossWeight == 10 && kd.lossName == "loss_kd")
         let retinaKD = try #require(try make("kd", [:], student: Self.config(.retinanet), teacher: Self.config(.retinanet)) as? ClassificationKD)
         #expect(retinaKD.temperature == 8)
+        let rotatedKD = try #require(try make("kd", [:], student: Self.config(.gwd), teacher: Self.config(.rotatedRetinanet)) as? ClassificationKD)
+        #expect(rotatedKD.temperature == 5 && rotatedKD.lossWeight == 20)
         let tbr = try #require(try make("tbr", ["region": "main", "epsilon": 0.3]) as? TeacherBoundedRegression)
         #expect(tbr.epsilon == 0.3 && tbr.lossWeight == 2)
         let regions: [(String, FeatureImitation.Region)] = [
@@ -90,5 +92,12 @@ import Tensor
         fewer.numClasses = 3
         #expect({ if case .unsupported("kd", _)? = error("kd", teacher: fewer) { true } else { false } }())
         #expect(error("fitnet", teacher: Self.config(.retinanet)) == nil)   // features only: any dense teacher
+        // Rotated students: no VLR (no ATSS threshold), no side-distance methods, no axis-aligned teacher.
+        var rotated = Self.config(.gwd)
+        rotated.boxHead = .distribution
+        #expect({ if case .invalidParameter("ld", "region", _)? = error("ld", ["region": "vlr"], student: rotated, teacher: rotated) { true } else { false } }())
+        #expect({ if case .unsupported("tbr", _)? = error("tbr", student: rotated, teacher: rotated) { true } else { false } }())
+        #expect({ if case .unsupported("ld", _)? = error("ld", student: rotated, teacher: Self.config(.retinanet)) { true } else { false } }())
+        #expect({ if case .unsupported("ld", _)? = error("ld", student: rotated, teacher: Self.config(.gwd)) { true } else { false } }())
     }
 }

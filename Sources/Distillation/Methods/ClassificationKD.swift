@@ -6,7 +6,7 @@ import Tensor
 /// selected prior, KL(softmax(c_t/T) ‖ softmax(c_s/T)) over the K class logits — a softmax
 /// although the heads are sigmoid-based — mean over classes × T², averaged over the selected
 /// priors of each FPN level and summed over levels (the head's per-level `avg_factor`), × 10.
-/// T = 2 for GFL, FCOS and ATSS students, 8 for RetinaNet.
+/// T = 2 for GFL, FCOS and ATSS students, 8 for RetinaNet; rotated students T = 5, weight 20.
 ///
 /// Main region: the positives. VLR ("VLR KD", multiplied by 0 in the released code, on in the
 /// paper's Table 2): the VLR priors, each with weight 1 (the code's `label_weights`), not IoU.
@@ -23,8 +23,13 @@ public final class ClassificationKD: LossTerm {
         self.region = region; self.temperature = temperature; self.lossWeight = lossWeight
     }
 
-    /// The code's default temperature for a student of this kind.
-    public static func defaultTemperature(for kind: DenseDetectorKind) -> Float { kind == .retinanet ? 8 : 2 }
+    /// The code's default temperature for a student of this kind (Rotated-LD's config: 5).
+    public static func defaultTemperature(for kind: DenseDetectorKind) -> Float {
+        kind.isRotated ? 5 : kind == .retinanet ? 8 : 2
+    }
+
+    /// The code's default loss weight (Rotated-LD's config: 20).
+    public static func defaultWeight(for kind: DenseDetectorKind) -> Float { kind.isRotated ? 20 : 10 }
 
     public var lossName: String { region == .main ? "loss_kd" : "loss_kd_vlr" }
 

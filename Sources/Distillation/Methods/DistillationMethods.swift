@@ -80,6 +80,10 @@ public enum DistillationMethods {
         }
         guard let teacher else { throw DistillationMethodError.unsupported(method: method, reason: "needs a teacher") }
         if ["ld", "kd", "tbr", "gi_imitation"].contains(method) { try requireSamePriors(method, student, teacher) }
+        if student.kind.isRotated && ["tbr", "gi_imitation"].contains(method) {
+            throw DistillationMethodError.unsupported(method: method, reason:
+                "reads the four side distances of axis-aligned heads; \(student.kind.rawValue) regresses oriented deltas")
+        }
 
         switch method {
         case "ld":
@@ -112,7 +116,8 @@ public enum DistillationMethods {
         case "kd":
             let region = try p.region(allowVLR: true)
             let t = try p.number("temperature", Double(ClassificationKD.defaultTemperature(for: student.kind)), positive: true)
-            return ClassificationKD(region: region, temperature: t, lossWeight: try p.number("weight", 10))
+            return ClassificationKD(region: region, temperature: t,
+                                    lossWeight: try p.number("weight", Double(ClassificationKD.defaultWeight(for: student.kind))))
         case "tbr":
             try requireDistributions(method, student, teacher, sameBins: false)
             _ = try p.region(allowVLR: false)   // main only: the paper runs TBR on the positives
