@@ -135,7 +135,8 @@ struct DetectorRunBenchmark {
                          100 * s.APs, 100 * s.APm, 100 * s.APl))
             print(String(format: "AR1 %.2f AR10 %.2f AR100 %.2f", 100 * s.AR1, 100 * s.AR10, 100 * s.AR100))
         } else {
-            print(outcome.evaluation.metrics.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: " "))
+            print(outcome.evaluation.metrics.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.2f", $0.value) }
+                .joined(separator: " "))
         }
         print(String(format: "train_seconds %.1f eval_seconds %.1f", outcome.trainingSeconds, outcome.evaluationSeconds))
         print(String(format: "images_per_second %.2f", Double(iterations * batch) / outcome.trainingSeconds))

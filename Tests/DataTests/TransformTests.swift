@@ -69,6 +69,18 @@ private func ramp(width: Int, height: Int, objects: [ObjectAnnotation] = []) -> 
         #expect(objects[0].rotatedBox == RotatedBox(centerX: 3, centerY: 0.5, width: 2, height: 1, angle: -0.3))
     }
 
+    /// `toOriginal` undoes `transform` for oriented boxes: scale 1.5 both ways, flipped; the
+    /// angle comes back normalised (−1.3 flips to 1.3, and back to −1.3).
+    @Test func rotatedBoxesMapBackToTheOriginalImage() {
+        let meta = ImageMeta(imageID: 1, originalWidth: 40, originalHeight: 30, width: 60, height: 45, scaleX: 1.5, scaleY: 1.5, flipped: true)
+        let original = RotatedBox(centerX: 12, centerY: 9, width: 10, height: 4, angle: -1.3)
+        let input = meta.transform(ObjectAnnotation(box: original.enclosingBox, label: 0, rotatedBox: original)).rotatedBox!
+        #expect(abs(input.centerX - (60 - 18)) < 1e-5 && abs(input.centerY - 13.5) < 1e-5 && abs(input.angle - 1.3) < 1e-6)
+        let back = meta.toOriginal(input)
+        #expect(abs(back.centerX - 12) < 1e-5 && abs(back.centerY - 9) < 1e-5 && abs(back.width - 10) < 1e-5
+                && abs(back.height - 4) < 1e-5 && abs(back.angle - -1.3) < 1e-6)
+    }
+
     @Test func normalisationUsesMeanAndStd() {
         let transform = DetectionTransform(flipProbability: 0)
         let sample = DetectionSample(imageID: 1, width: 1, height: 1, pixels: [0.485, 0.456 + 0.224, 0], objects: [])

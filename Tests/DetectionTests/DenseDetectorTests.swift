@@ -32,29 +32,10 @@ import Tensor
 
     @Test(arguments: DenseDetectorKind.allCases)
     func learnsAToyProblem(_ kind: DenseDetectorKind) throws {
-        let detector = makeDetector(kind)
-        let optimizer = AdamW(detector.parameters, learningRate: 3e-3, weightDecay: 0)
         let samples = (0..<4).map { Self.toyImage(seed: UInt64(10 + $0)) }
-        let images = Tensor.concat(samples.map(\.0), axis: 0), truth = samples.map(\.1)
-        var first: Float = 0, last: Float = 0
-        for it in 0..<80 {
-            let out = detector(images)
-            let targets = detector.targets(for: out.priors, groundTruth: truth)
-            #expect(targets.numPositives > 0)
-            let terms = detector.losses(out, targets)
-            let loss = terms.values.dropFirst().reduce(terms.values.first!, +)
-            #expect(loss.item.isFinite, "\(kind) iteration \(it): loss \(loss.item) \(terms.mapValues(\.item))")
-            if it == 0 { first = loss.item }
-            last = loss.item
-            optimizer.zeroGrad()
-            loss.backward()
-            optimizer.step()
-        }
+        let (first, last, dets) = trainOnToyBatch(makeDetector(kind), samples, iterations: 80, label: "\(kind)")
         #expect(last < 0.5 * first, "\(kind): loss \(first) → \(last)")
-        detector.train(false)
-        let out = GradMode.withoutGrad { detector(images) }
-        let dets = detector.detect(out, imageSizes: Array(repeating: ImageSize(width: 64, height: 64), count: 4))
-        for (d, gt) in zip(dets, truth) {
+        for (d, gt) in zip(dets, samples.map(\.1)) {
             let best = try #require(d.scores.indices.max { d.scores[$0] < d.scores[$1] }, "\(kind): no detection")
             #expect(d.labels[best] == 1, "\(kind): top label \(d.labels[best])")
             #expect(d.boxes[best].iou(gt.boxes[0]) > 0.5, "\(kind): top box \(d.boxes[best]) vs \(gt.boxes[0])")

@@ -44,27 +44,11 @@ import Tensor
 
     @Test(arguments: [(DenseDetectorKind.rotatedRetinanet, false), (.gwd, false), (.rotatedRetinanet, true), (.gwd, true)])
     func learnsAToyProblem(_ kind: DenseDetectorKind, _ distribution: Bool) throws {
-        let detector = Self.detector(kind, distribution: distribution)
-        let optimizer = AdamW(detector.parameters, learningRate: 3e-3, weightDecay: 0)
         let samples = (0..<4).map { Self.toyImage(seed: UInt64(20 + $0)) }
-        let images = Tensor.concat(samples.map(\.0), axis: 0), truth = samples.map(\.1)
-        var first: Float = 0, last: Float = 0
-        for it in 0..<100 {
-            let out = detector(images)
-            let targets = detector.targets(for: out.priors, groundTruth: truth)
-            #expect(targets.numPositives > 0 && targets.positiveRotatedBoxes.count == targets.numPositives)
-            let terms = detector.losses(out, targets)
-            let loss = terms.values.dropFirst().reduce(terms.values.first!, +)
-            #expect(loss.item.isFinite, "\(kind) iteration \(it): \(terms.mapValues(\.item))")
-            if it == 0 { first = loss.item }
-            last = loss.item
-            optimizer.zeroGrad(); loss.backward(); optimizer.step()
-        }
+        let (first, last, dets) = trainOnToyBatch(Self.detector(kind, distribution: distribution), samples, iterations: 100,
+                                                  label: "\(kind) \(distribution)")
         #expect(last < 0.5 * first, "\(kind) \(distribution): loss \(first) → \(last)")
-        detector.train(false)
-        let out = GradMode.withoutGrad { detector(images) }
-        let dets = detector.detect(out, imageSizes: Array(repeating: ImageSize(width: 64, height: 64), count: 4))
-        for (d, gt) in zip(dets, truth) {
+        for (d, gt) in zip(dets, samples.map(\.1)) {
             let best = try #require(d.scores.indices.max { d.scores[$0] < d.scores[$1] }, "\(kind): no detection")
             let rotated = try #require(d.rotatedBoxes)
             #expect(d.labels[best] == 1 && rotated.count == d.count)

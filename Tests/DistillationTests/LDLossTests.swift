@@ -168,8 +168,24 @@ func close(_ a: Float, _ b: Double, _ tol: Double = 1e-5) -> Bool { Swift.abs(Do
         var rng2 = RNG(seed: 0)
         let term = try #require(try DistillationMethods.term(method: "ld", parameters: ["region": .text("main"), "temperature": .number(10)],
                                                              student: c, teacher: c, rng: &rng2) as? LocalizationDistillation)
-        #expect(term.lossWeight == 10 && term.mainWeighting == .uniform && term.meanOverSelectedPriors)
+        #expect(term.lossWeight == 10 && term.mainWeighting == .uniform && term.perLevelMean)
         #expect(close(term.losses(inputs)["loss_ld"]!.item, 10 * 2 * 1.887767 / 2))
+
+        // Per level (Rotated-LD's `loss_single`): with a third positive on a second level whose
+        // rows match the teacher's, level 0 averages its two anchors, level 1 adds 0 / 1.
+        let twoLevels = LDFixture.priors([(1, 2), (1, 1)], strides: [8, 16])
+        let s3 = LDFixture.outputs(twoLevels, cls: [0, -1, 2, 0, 1, 1], reg: sReg + [Float](repeating: 0.2, count: 15))
+        let t3 = LDFixture.outputs(twoLevels, cls: [Float](repeating: 0, count: 6), reg: tReg + [Float](repeating: 0.2, count: 15))
+        let targets3 = LDFixture.targets(twoLevels, truth: truth, positives: [0, 1, 2], gtOf: [0, 0, 0])
+        let inputs3 = LDFixture.inputs(student: s3, teacher: t3, targets: targets3, truth: truth, studentDetector: rotated)
+        #expect(close(term.losses(inputs3)["loss_ld"]!.item, 10 * 2 * 1.887767 / 2))
+        // A second level whose anchor differs like anchor 0: + 10 · 1.887767 / 1.
+        var sReg4 = sReg + [Float](repeating: 0, count: 15)
+        sReg4[30] = Float(10 * Foundation.log(2.0))
+        let s4 = LDFixture.outputs(twoLevels, cls: [Float](repeating: 0, count: 6), reg: sReg4)
+        let t4 = LDFixture.outputs(twoLevels, cls: [Float](repeating: 0, count: 6), reg: tReg + [Float](repeating: 0, count: 15))
+        let inputs4 = LDFixture.inputs(student: s4, teacher: t4, targets: targets3, truth: truth, studentDetector: rotated)
+        #expect(close(term.losses(inputs4)["loss_ld"]!.item, 10 * 2 * 1.887767 / 2 + 10 * 1.887767))
     }
 
     /// KD over K = 2 classes, T = 2. Teacher (0, 0) → p = (1/2, 1/2); student (2·ln 3, 0) →

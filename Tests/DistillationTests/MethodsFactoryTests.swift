@@ -97,6 +97,7 @@ import Tensor
         rotated.boxHead = .distribution
         #expect({ if case .invalidParameter("ld", "region", _)? = error("ld", ["region": "vlr"], student: rotated, teacher: rotated) { true } else { false } }())
         #expect({ if case .unsupported("tbr", _)? = error("tbr", student: rotated, teacher: rotated) { true } else { false } }())
+        #expect({ if case .invalidParameter("kd", "region", _)? = error("kd", ["region": "vlr"], student: rotated, teacher: rotated) { true } else { false } }())
         #expect({ if case .unsupported("ld", _)? = error("ld", student: rotated, teacher: Self.config(.retinanet)) { true } else { false } }())
         #expect({ if case .unsupported("ld", _)? = error("ld", student: rotated, teacher: Self.config(.gwd)) { true } else { false } }())
     }

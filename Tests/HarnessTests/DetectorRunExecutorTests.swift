@@ -26,6 +26,25 @@ import Testing
         #expect(reason.contains("no teacher"))
     }
 
+    /// Oriented scenes (`dota`) are for rotated detectors only, and rotated detectors need them:
+    /// the other pairs read "not implemented", never an AP of the wrong protocol.
+    @Test func orientedScenesPairWithRotatedDetectors() {
+        let executor = DetectorRunExecutor()
+        func spec(_ dataset: String, _ detector: String) -> RunSpec {
+            let setting: [String: SettingValue] = ["dataset": .string(dataset), "detector": .string(detector),
+                                                   "schedule": .string("1x"), "student": .map(["backbone": .string("resnet18")])]
+            return try! RunResolver(scale: .smoke).student(.map(setting), seed: 1).get()
+        }
+        #expect(executor.support(spec("dota", "rotated_retinanet")) == .supported)
+        #expect(executor.support(spec("dota", "gwd")) == .supported)
+        for (dataset, detector) in [("dota", "gfl"), ("coco", "gwd"), ("voc", "rotated_retinanet")] {
+            guard case .notImplemented(let why) = executor.support(spec(dataset, detector)) else {
+                Issue.record("\(detector) on \(dataset) must not be supported"); continue
+            }
+            #expect(why.contains(detector) && why.contains(dataset), "\(why)")
+        }
+    }
+
     @Test func reducedScaleRunsStartFromPretrainedBackbonesWithTheProfileRecipe() throws {
         let spec = RunsFixture.spec(distilled: false)
         let run = try DetectorRunExecutor.detectionRun(spec)

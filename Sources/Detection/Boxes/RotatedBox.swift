@@ -15,7 +15,8 @@ public struct RotatedBox: Equatable, Sendable {
 
     /// The four corners in order (+w/2,+h/2), (−w/2,+h/2), (−w/2,−h/2), (+w/2,−h/2) of the box frame.
     public var corners: [(x: Float, y: Float)] {
-        let c = DeterministicMath.cos(angle), s = DeterministicMath.sin(angle)
+        let (sin, cos) = DeterministicMath.sinCos(Double(angle))
+        let c = Float(cos), s = Float(sin)
         return [(1, 1), (-1, 1), (-1, -1), (1, -1)].map { (su: Float, sv: Float) in
             let u = su * width / 2, v = sv * height / 2
             return (centerX + c * u - s * v, centerY + s * u + c * v)
@@ -31,10 +32,17 @@ public struct RotatedBox: Equatable, Sendable {
 
     /// The same box with its angle brought into [-π/2, π/2) (a box turned by π is itself).
     public func normalized() -> RotatedBox {
-        var a = angle
+        RotatedBox(centerX: centerX, centerY: centerY, width: width, height: height, angle: Self.normalizedAngle(angle))
+    }
+
+    /// mmrotate's le90 `norm_angle`, (a + π/2) mod π − π/2, into [−π/2, π/2); angles already
+    /// there are returned unchanged (no rounding through the modulo).
+    public static func normalizedAngle(_ a: Float) -> Float {
         let pi = Float.pi
-        while a >= pi / 2 { a -= pi }
-        while a < -pi / 2 { a += pi }
-        return RotatedBox(centerX: centerX, centerY: centerY, width: width, height: height, angle: a)
+        if a >= -pi / 2 && a < pi / 2 { return a }
+        var r = (a + pi / 2).truncatingRemainder(dividingBy: pi)
+        if r < 0 { r += pi }
+        let result = r - pi / 2
+        return result >= pi / 2 ? result - pi : result
     }
 }

@@ -78,7 +78,8 @@ func intersectionArea(_ subject: [(x: Double, y: Double)], _ clip: [(x: Double, 
 }
 
 /// Class-wise greedy NMS of oriented boxes (mmrotate's `multiclass_nms_rotated` with mmcv's
-/// `nms_rotated`): as `batchedNMS`, with rotated IoU.
+/// `nms_rotated`): as `batchedNMS`, with rotated IoU, and a box dropped at IoU ≥ the threshold
+/// (`nms_rotated_cpu`'s comparison; the axis-aligned `nms` drops at > only).
 public func batchedRotatedNMS(boxes: [RotatedBox], scores: [Float], classes: [Int], iouThreshold: Float,
                               maxKept: Int? = nil) -> [Int] {
     precondition(boxes.count == scores.count && boxes.count == classes.count,
@@ -91,7 +92,7 @@ public func batchedRotatedNMS(boxes: [RotatedBox], scores: [Float], classes: [In
             if kept.count == limit { break }
             kept.append(order[a])
             for b in (a + 1)..<order.count where !suppressed[b] {
-                if rotatedIoU(quads[order[a]], quads[order[b]]) > iouThreshold { suppressed[b] = true }
+                if rotatedIoU(quads[order[a]], quads[order[b]]) >= iouThreshold { suppressed[b] = true }
             }
         }
         return kept

@@ -20,13 +20,8 @@ public struct RotatedDeltaCoder: Sendable {
 
     public init() {}
 
-    /// le90's angle range [−π/2, π/2).
-    public static func normalizedAngle(_ a: Float) -> Float {
-        let pi = Float.pi
-        var r = (a + pi / 2).truncatingRemainder(dividingBy: pi)
-        if r < 0 { r += pi }
-        return r - pi / 2
-    }
+    /// le90's angle range [−π/2, π/2) (`RotatedBox.normalizedAngle`).
+    public static func normalizedAngle(_ a: Float) -> Float { RotatedBox.normalizedAngle(a) }
 
     public func encode(prior p: RotatedBox, gt g: RotatedBox) -> Delta {
         let c = Foundation.cos(p.angle), s = Foundation.sin(p.angle)

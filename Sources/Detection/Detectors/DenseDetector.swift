@@ -1,9 +1,10 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS, GFL and GFocalV2: backbone → FPN (P3–P7) → shared dense head. One class with the
-/// per-kind parts (priors, assignment, losses, decoding) switched on `config.kind`, so that the
-/// distillation methods see one interface for every student and teacher.
+/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, and the rotated RetinaNet and GWD: backbone → FPN
+/// (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
+/// decoding) switched on `config.kind`, so that the distillation methods see one interface for
+/// every student and teacher.
 public final class DenseDetector: Module {
     public let config: DenseDetectorConfig
     public let backbone: any Backbone
@@ -44,7 +45,8 @@ public final class DenseDetector: Module {
         /// class × quality), priors in `layout` order.
         public let cls: Tensor
         /// [B, P, R] regression outputs (deltas, stride-unit distances, or bin logits: GFL and
-        /// `boxHead: .distribution`).
+        /// `boxHead: .distribution`; rotated detectors: 5 deltas, or 5 × (n + 1) bin logits,
+        /// value-major).
         public let reg: Tensor
         /// [B, P, 1] centerness logits (FCOS, ATSS).
         public let centerness: Tensor?

@@ -55,7 +55,9 @@ public enum DenseBoxHead: String, CaseIterable, Sendable, Codable {
     /// "GFL-ified" (LD paper §3.2, Table 4; methods.md D1): every prior predicts each side's
     /// distance from its centre as n + 1 bin logits, decoded by the integral × stride, as LD's
     /// `RetinaGFLHead`, `ATSSGFLHead` and `FCOSGFLHead`. Assignment, classification and the box
-    /// loss's weights stay the detector's own; GFL's head is this already.
+    /// loss's weights stay the detector's own; GFL's head is this already. On rotated RetinaNet
+    /// and GWD (Rotated-LD's `RotatedRetinaHeadDistribution`): each of the five deltas is the
+    /// expectation of n + 1 values spread over `rotatedBinRange`.
     case distribution
 }
 
@@ -75,8 +77,9 @@ public struct DenseDetectorConfig: Sendable {
     public var rotatedBinRange: ClosedRange<Float> = -2...2
     /// Scale of FCOS's regress ranges relative to mmdet's 800-px defaults (128 px: 0.16).
     public var fcosRangeScale: Float = 1
-    /// `.distribution` gives RetinaNet, FCOS and ATSS GFL's box branch (LD's Table 4); no effect
-    /// on GFL, whose head is distributional anyway. LD's GFL-ified RetinaNet is tested with GFL's
+    /// `.distribution` gives RetinaNet, FCOS and ATSS GFL's box branch (LD's Table 4), and the
+    /// rotated detectors delta distributions (Table 5); no effect on GFL and GFocalV2, whose heads
+    /// are distributional anyway. LD's GFL-ified RetinaNet is tested with GFL's
     /// NMS IoU 0.6, not RetinaNet's 0.5, so setting it also sets RetinaNet's post-processing.
     public var boxHead = DenseBoxHead.native {
         didSet { if kind == .retinanet { postprocess = boxHead == .distribution ? .retinaGFL : .retinaNet } }

@@ -35,7 +35,7 @@ func classwiseNMS(scores: [Float], classes: [Int], maxKept: Int?, greedy: ([Int]
     let order = sortedByScore(Array(scores.indices), scores)
     let limit = maxKept.map { Swift.max($0, 0) } ?? Int.max
     guard let maxClass = classes.max() else { return [] }
-    precondition(classes.min()! >= 0, "batchedNMS: negative class index")
+    precondition(classes.min()! >= 0, "class-wise NMS: negative class index")
     var buckets = [[Int]](repeating: [], count: maxClass + 1)
     for i in order { buckets[classes[i]].append(i) }
     var keep = [Bool](repeating: false, count: scores.count)

@@ -12,7 +12,8 @@ import Tensor
 /// paper's Table 2): the VLR priors, each with weight 1 (the code's `label_weights`), not IoU.
 /// The mean over classes makes the strength scale with 1/K: fewer classes, stronger KD.
 /// A GFocalV2 student or teacher contributes its class logits before the quality predictor
-/// (`Outputs.classLogits`), as LD's `LDv2Head` does; the other heads their `cls` logits.
+/// (`Outputs.classLogits`), as LD's `LDv2Head` does; the other heads their `cls` logits (GFL's
+/// are its joint class-IoU scores, which is what `LDv2Head` would read from a GFL teacher too).
 public final class ClassificationKD: LossTerm {
     public let region: DistillationRegion
     public var temperature: Float

@@ -111,10 +111,10 @@ public enum DistillationMethods {
                                                 normalizer: region == .main ? head.mainNormalizer : head.vlrNormalizer)
             term.mainWeighting = mainWeighting
             term.rows = head.rows
-            term.meanOverSelectedPriors = head.meanOverSelectedPriors
+            term.perLevelMean = head.perLevelMean
             return term
         case "kd":
-            let region = try p.region(allowVLR: true)
+            let region = try p.region(allowVLR: LDHeadConstants.forStudent(student.kind).hasVLR)
             let t = try p.number("temperature", Double(ClassificationKD.defaultTemperature(for: student.kind)), positive: true)
             return ClassificationKD(region: region, temperature: t,
                                     lossWeight: try p.number("weight", Double(ClassificationKD.defaultWeight(for: student.kind))))
@@ -168,12 +168,13 @@ public enum DistillationMethods {
                 c.kind.rawValue + (c.predictsDistributions ? " (distributions)" : " (its native box head)")
             }
             throw DistillationMethodError.unsupported(method: method, reason:
-                "needs distributional box heads on student and teacher (GFL, or RetinaNet/FCOS/ATSS with box_head: "
-                + "distribution), got \(head(s)) and \(head(t))")
+                "needs distributional box heads on student and teacher (GFL, GFocalV2, or RetinaNet/FCOS/ATSS/rotated "
+                + "RetinaNet/GWD with box_head: distribution), got \(head(s)) and \(head(t))")
         }
-        if sameBins && s.regMax != t.regMax {
+        if sameBins && (s.regMax != t.regMax || (s.kind.isRotated && s.rotatedBinRange != t.rotatedBinRange)) {
             throw DistillationMethodError.unsupported(method: method, reason:
-                "student and teacher need the same n (reg_max), got \(s.regMax) and \(t.regMax)")
+                "student and teacher need the same bins, got n = \(s.regMax) and \(t.regMax)"
+                + (s.kind.isRotated ? " over \(s.rotatedBinRange) and \(t.rotatedBinRange)" : ""))
         }
     }
 }

@@ -68,8 +68,8 @@ extension DenseDetector.Outputs {
         priorRows(flat, valuesPerPrior: valuesPerPrior).reshaped([-1, reg.shape[2] / valuesPerPrior])
     }
 
-    /// Bin logits of the selected priors as [N, 4·(n + 1)] rows: a prior's four sides in one
-    /// row (LD's RetinaNet head).
+    /// Bin logits of the selected priors as [N, values·(n + 1)] rows: all of a prior's
+    /// distributions in one row (LD's RetinaNet head: its four sides).
     func priorRows(_ flat: [Int], valuesPerPrior: Int = 4) -> Tensor {
         let r = reg.shape[2]
         precondition(r % valuesPerPrior == 0, "distribution rows: \(r) regression channels are not \(valuesPerPrior)·(n + 1)")

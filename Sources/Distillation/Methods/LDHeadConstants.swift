@@ -23,10 +23,12 @@ import Detection
 ///   (`Priors.regionAnchors`), with the code's weight, factor and positive exclusion.
 /// - Rotated RetinaNet and GWD (Zzh-tju/Rotated-LD `ld_rotate_retina_head.py`, config
 ///   `rotated_retinanet_distribution_hbb_gwd_r18_r34_fpn_1x_dota_oc.py`): LD weight 10 on the
-///   five per-delta softmaxes of each anchor, the weighted sum divided by the number of region
-///   anchors. The code's region is its own IoU band (weights = horizontal IoUs ≥ 0.25 × the
-///   ATSS-style threshold) with T = 5 and a class KD (weight 20); the paper's Table 5 states
-///   neither, so the table's main region (the positives, weight 1) and τ = 10 are what runs.
+///   five per-delta softmaxes of each anchor, each level's weighted sum divided by its number of
+///   region anchors, summed over levels. One rule for rotated students: the table fixes what the
+///   paper prints (region, τ), Rotated-LD's released config everything else (LD weight 10; KD
+///   T = 5, weight 20). Its region is its own IoU band (horizontal IoUs ≥ 0.25 × an ATSS-style
+///   threshold, IoU weights) and its LD T = 5; Table 5 encodes the paper's main region (the
+///   positives, weight 1) and τ = 10.
 /// The main-region weight is the student's max class score for the other heads. A table's `weight:`
 /// replaces the loss_ld weight; the head's VLR factor stays in the normaliser (4 / factor).
 struct LDHeadConstants: Equatable {
@@ -40,8 +42,8 @@ struct LDHeadConstants: Equatable {
     var rows: LocalizationDistillation.Rows = .perSide
     /// The main region's default weighting (the student's max class score for the GFL family).
     var mainWeighting = LocalizationDistillation.MainWeighting.studentScore
-    /// Rotated-LD divides by the number of region anchors instead of a constant per GPU.
-    var meanOverSelectedPriors = false
+    /// Rotated-LD averages over each level's region anchors instead of a constant per GPU.
+    var perLevelMean = false
     /// Whether the head defines a VLR (the rotated heads have no ATSS threshold to band on).
     var hasVLR = true
 
@@ -53,7 +55,7 @@ struct LDHeadConstants: Equatable {
         case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)
         case .rotatedRetinanet, .gwd:
             return .init(ldWeight: 10, vlrFactor: 1, vlrWeighting: .iou, vlrExcludesPositives: false,
-                         mainWeighting: .uniform, meanOverSelectedPriors: true, hasVLR: false)
+                         mainWeighting: .uniform, perLevelMean: true, hasVLR: false)
         }
     }
 

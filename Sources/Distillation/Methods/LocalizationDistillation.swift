@@ -49,9 +49,10 @@ public final class LocalizationDistillation: LossTerm {
     public var normalizer: Float
     public var mainWeighting: MainWeighting = .studentScore
     public var rows: Rows = .perSide
-    /// Rotated-LD (`ld_rotate_retina_head.py`): the weighted sum is divided by the number of
-    /// selected priors (a mean over the region) instead of `normalizer` × GPUs.
-    public var meanOverSelectedPriors = false
+    /// Rotated-LD (`ld_rotate_retina_head.py`): each FPN level's weighted sum is divided by
+    /// that level's number of selected priors (`loss_single`'s `avg_factor=ld_num`), and the
+    /// levels' means are summed, instead of dividing by `normalizer` × GPUs.
+    public var perLevelMean = false
     public var trainableModules: [Module] { [] }
 
     /// Images per GPU in the papers' protocol (LD §4: "8 GPUs with a batch size of 2 per GPU").
@@ -81,20 +82,21 @@ public final class LocalizationDistillation: LossTerm {
         case .valuableLocalization(let vlr) where vlr.weighting == .studentScore: perPrior = inputs.studentScores(selection.indices)
         default: perPrior = selection.weights
         }
-        let scale = meanOverSelectedPriors ? lossWeight / Float(selection.count)
-            : lossWeight / (normalizer * Self.devices(images: inputs.student.batch))
+        let scales = perLevelMean
+            ? PriorLevels(inputs.student.priors.layout).perLevelMeanWeights(selection.indices).map { $0 * lossWeight }
+            : [Float](repeating: lossWeight / (normalizer * Self.devices(images: inputs.student.batch)), count: selection.count)
         let kl: Tensor
         switch rows {
         case .perSide:
             let values = inputs.studentDetector.config.boxValuesPerPrior
-            let weights = perPrior.flatMap { w in [Float](repeating: w * scale, count: values) }
+            let weights = zip(perPrior, scales).flatMap { w, scale in [Float](repeating: w * scale, count: values) }
             kl = inputs.student.distributionRows(selection.indices, valuesPerPrior: values)
                 .temperatureKL(teacher: teacher.distributionRows(selection.indices, valuesPerPrior: values),
                                temperature: temperature, rowWeights: weights)
         case .perPrior:
             kl = inputs.student.priorRows(selection.indices)
                 .temperatureKL(teacher: teacher.priorRows(selection.indices), temperature: temperature,
-                               rowWeights: perPrior.map { $0 * scale })
+                               rowWeights: zip(perPrior, scales).map { $0 * $1 })
         }
         return [lossName: kl]
     }

@@ -113,17 +113,22 @@ public struct DetectorEvaluation {
         guard detector.config.kind.isRotated else {
             return .coco(try COCOEvaluator(groundTruth: dataset.groundTruth(), areaRanges: areaRanges).evaluate(results, source: dataset.name))
         }
-        var objects: [(imageID: Int, classID: Int, box: RotatedBox, difficult: Bool)] = []
-        for index in 0..<dataset.count {
-            let sample = try dataset.sample(index)
-            for object in sample.objects where !object.isCrowd {
-                guard let box = object.rotatedBox else {
-                    throw DataError(file: dataset.name, message: "image \(sample.imageID): an object without an oriented box; "
-                                    + "\(detector.config.kind.rawValue) needs oriented ground truth")
+        // The annotations come with the images (synthetic scenes are rendered to know them), so
+        // every image is generated once more, on all cores, as the COCO path's `groundTruth()` does.
+        let kind = detector.config.kind.rawValue
+        let perImage = parallelMap(dataset.count) { index in
+            Result { () throws -> [(imageID: Int, classID: Int, box: RotatedBox, difficult: Bool)] in
+                let sample = try dataset.sample(index)
+                return try sample.objects.filter { !$0.isCrowd }.map { object in
+                    guard let box = object.rotatedBox else {
+                        throw DataError(file: dataset.name, message: "image \(sample.imageID): an object without an oriented box; "
+                                        + "\(kind) needs oriented ground truth")
+                    }
+                    return (sample.imageID, object.label + 1, box, object.isDifficult)
                 }
-                objects.append((sample.imageID, object.label + 1, box, object.isDifficult))
             }
         }
+        let objects = try perImage.flatMap { try $0.get() }
         return .rotated(RotatedEvaluation(objects: objects, detections: rotated, classIDs: Array(1...Swift.max(1, dataset.numClasses))))
     }
 }

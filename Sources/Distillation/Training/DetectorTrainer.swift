@@ -17,6 +17,8 @@ public struct TrainingBatch {
         truth = batch.objects.map { objects in
             let kept = objects.filter { !$0.isCrowd }
             let rotated = kept.compactMap(\.rotatedBox)
+            precondition(rotated.isEmpty || rotated.count == kept.count,
+                         "TrainingBatch: \(kept.count - rotated.count) of \(kept.count) objects of an image lack an oriented box")
             return GroundTruth(boxes: kept.map(\.box), labels: kept.map(\.label), ignored: objects.filter(\.isCrowd).map(\.box),
                                rotatedBoxes: rotated.count == kept.count ? rotated : [])
         }

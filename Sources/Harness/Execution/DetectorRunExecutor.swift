@@ -43,8 +43,12 @@ public struct DetectorRunExecutor: RunExecutor {
         guard Self.syntheticVariants.contains(variant) else {
             return .notImplemented("dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet")
         }
-        if DenseDetectorKind(rawValue: spec.detector)!.isRotated && variant != "oriented" {
-            return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): oriented ground truth is needed")
+        // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
+        // rotated detector needs oriented ground truth.
+        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != (variant == "oriented") {
+            return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): "
+                                   + (variant == "oriented" ? "axis-aligned detectors are not scored on oriented scenes"
+                                                            : "oriented ground truth is needed"))
         }
         if !spec.distillation.isEmpty {
             do { _ = try Self.terms(spec) } catch {
@@ -73,6 +77,7 @@ public struct DetectorRunExecutor: RunExecutor {
                                + "\(t.predictsDistributions ? "\(t.regMax)" : "none"))")
         }
         if s.priorsPerLocation != t.priorsPerLocation { differences.append("priors per location differ") }
+        if s.boxValuesPerPrior != t.boxValuesPerPrior { differences.append("oriented and axis-aligned boxes") }
         if spec.backbone.stem != teacher.backbone.stem { differences.append("FPN strides differ (stem)") }
         guard differences.isEmpty else {
             return .notImplemented("\(analysis.kind): student and teacher tensors differ in shape ("
