@@ -44,7 +44,7 @@ let package = Package(
         // Finite-difference gradient checking shared by the test targets.
         .target(name: "GradientChecking", dependencies: ["Tensor"], path: "Tests/GradientChecking"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "GradientChecking"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HarnessTests", dependencies: ["Harness", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "GradientChecking"]),

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+@testable import NN
+import Tensor
+
+/// ImageNet weights at full scale: the safetensors reader and torchvision's ResNet names.
+@Suite("Pretrained weights") struct PretrainedWeightsTests {
+    static func fixture(_ name: String) -> URL { Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)! }
+
+    /// `small.safetensors` was written by `safetensors.torch.save_file` (safetensors 0.x, torch
+    /// 2.15): conv1.weight = arange(24)/8 − 1 as [2, 3, 2, 2] F32, bn1.running_var (0.5, 2),
+    /// bn1.num_batches_tracked 7 (I64), half (1.5, −2.25) F16.
+    @Test func readsWhatTheReferenceLibraryWrote() throws {
+        let t = try SafeTensors.read(Self.fixture("small.safetensors"))
+        #expect(Set(t.keys) == ["conv1.weight", "bn1.running_var", "bn1.num_batches_tracked", "half"])
+        #expect(t["conv1.weight"]!.shape == [2, 3, 2, 2] && t["conv1.weight"]!.data == (0..<24).map { Float($0) / 8 - 1 })
+        #expect(t["bn1.running_var"]!.data == [0.5, 2] && t["bn1.num_batches_tracked"]!.data == [7] && t["half"]!.data == [1.5, -2.25])
+    }
+
+    @Test func malformedFilesNameTheProblem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("safetensors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func write(_ bytes: [UInt8]) throws -> URL {
+            let url = dir.appendingPathComponent("bad.safetensors")
+            try Data(bytes).write(to: url)
+            return url
+        }
+        func reason(_ url: URL) -> String? {
+            do { _ = try SafeTensors.read(url); return nil } catch { return (error as? SafeTensors.ReadError)?.description }
+        }
+        #expect(reason(try write([1, 2, 3]))?.contains("too short") == true)
+        #expect(reason(try write([200, 0, 0, 0, 0, 0, 0, 0, 123]))?.contains("exceeds the file") == true)
+        let header = Array(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#.utf8)
+        let url = try write([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0] + header + [UInt8](repeating: 0, count: 8))
+        #expect(reason(url)?.contains("tensor 'w': offsets [0, 8] do not hold 3 values of F32") == true)
+        #expect(reason(dir.appendingPathComponent("absent.safetensors"))?.contains("cannot be read") == true)
+    }
+
+    /// Every tensor of torchvision's resnet18 and resnet50 state dicts (names and shapes dumped
+    /// from torchvision 0.29) maps to exactly one tensor of this ResNet with the same shape, and
+    /// nothing of the backbone is left out; `fc.*` and `num_batches_tracked` map to nothing.
+    @Test(arguments: [18, 50]) func torchvisionNamesCoverTheBackbone(_ depth: Int) throws {
+        let json = try Data(contentsOf: Self.fixture("torchvision-resnet\(depth)-shapes.json"))
+        let shapes = try JSONDecoder().decode([String: [Int]].self, from: json)
+        var rng = RNG(seed: 0)
+        let resnet = ResNet(.init(depth: depth), rng: &rng)
+        let mine = resnet.state()
+        var mapped: [String: String] = [:]
+        for (key, shape) in shapes {
+            guard let name = ResNet.name(forTorchvision: key) else {
+                #expect(key.hasPrefix("fc.") || key.hasSuffix("num_batches_tracked"), "\(key) maps to nothing")
+                continue
+            }
+            #expect(mapped.updateValue(key, forKey: name) == nil, "two keys map to \(name)")
+            #expect(mine[name]?.shape == shape, "\(key) → \(name): \(shape) vs \(mine[name]?.shape ?? [])")
+        }
+        #expect(Set(mapped.keys) == Set(mine.keys))
+        // Loading a state dict with those names fills every tensor (here: all 0.5).
+        let state = Dictionary(uniqueKeysWithValues: shapes.map { ($0.key, Tensor(filled: 0.5, shape: $0.value)) })
+        try resnet.loadTorchvision(state, source: "resnet\(depth).safetensors")
+        #expect(resnet.state().values.allSatisfy { $0.data.allSatisfy { $0 == 0.5 } })
+        var partial = state
+        partial.removeValue(forKey: "layer1.0.conv1.weight")
+        #expect(throws: SafeTensors.ReadError.self) { try resnet.loadTorchvision(partial, source: "resnet\(depth).safetensors") }
+    }
+}
