@@ -9,6 +9,7 @@ import Tensor
 public enum SafeTensors {
     public struct ReadError: Error, CustomStringConvertible {
         public let path: String, reason: String
+        public init(path: String, reason: String) { self.path = path; self.reason = reason }
         public var description: String { "\(path): \(reason)" }
     }
 

@@ -75,3 +75,22 @@ import Testing
         #expect(read.groundTruth().annotations.map(\.categoryID) == [2, 1])    // evaluation keeps both, renumbered
     }
 }
+
+/// VOC 2007 + 2012 are read as one training set: image ids stay unique across the parts.
+@Suite("Concatenated datasets") struct ConcatenatedDatasetTests {
+    @Test func imageIDsStayUniqueAndAnnotationsFollow() throws {
+        var config = SyntheticSceneConfig()
+        (config.trainCount, config.valCount) = (3, 2)
+        let (a, b) = SyntheticScenes.splits(config)
+        let both = try ConcatenatedDataset([a, b], name: "a+b")
+        #expect(both.count == 5 && both.name == "a+b" && both.classNames == a.classNames)
+        let ids = try (0..<5).map { try both.sample($0).imageID }
+        #expect(Set(ids).count == 5)
+        #expect(try both.sample(3).objects == (try b.sample(0)).objects)
+        let truth = both.groundTruth()
+        #expect(Set(truth.images.map(\.id)) == Set(ids))
+        #expect(truth.annotations.count == a.groundTruth().annotations.count + b.groundTruth().annotations.count)
+        #expect(Set(truth.annotations.map(\.id)).count == truth.annotations.count)
+        #expect(truth.annotations.allSatisfy { ids.contains($0.imageID) })
+    }
+}

@@ -16,6 +16,9 @@ public struct DetectionRun {
     /// Backbone weights to start from (a checkpoint written by `BackbonePretraining.save`), the
     /// analogue of the papers' ImageNet initialisation; nil trains from scratch.
     public var pretrainedBackbone: URL?
+    /// The full profile's ImageNet initialisation: a torchvision ResNet state dict in safetensors
+    /// form, loaded into the backbone (`ResNet.loadTorchvision`).
+    public var imageNetWeights: URL?
     /// The teacher, for distillation terms: its architecture and trained weights (a checkpoint
     /// written by a `DetectionRun`).
     public var teacher: (config: DenseDetectorConfig, checkpoint: URL)?
@@ -45,6 +48,12 @@ public struct DetectionRun {
         var rng = RNG(seed: seed)
         let model = DenseDetector(detector, rng: &rng)
         if let pretrainedBackbone { try BackbonePretraining.load(pretrainedBackbone, into: model.backbone) }
+        if let imageNetWeights {
+            guard let resnet = model.backbone as? ResNet else {
+                throw SafeTensors.ReadError(path: imageNetWeights.path, reason: "ImageNet weights are read for ResNet backbones only")
+            }
+            try resnet.loadTorchvision(SafeTensors.read(imageNetWeights), source: imageNetWeights.path)
+        }
         let teacherModel = try teacher.map { try Self.loadTeacher($0.config, from: $0.checkpoint) }
         let trainer = DetectorTrainer(detector: model, config: training, terms: terms, teacher: teacherModel)
         let start = try resume.map { try trainer.resume(from: $0) } ?? 0

@@ -6,16 +6,20 @@ import Foundation
 import NN
 import Tensor
 
-/// Trains and evaluates runs with the project's own dense detectors on synthetic scenes.
+/// Trains and evaluates runs with the project's own dense detectors.
 ///
-/// Supported today: RetinaNet, FCOS, ATSS and GFL (the first three also with the GFL-ified
-/// `box_head: distribution`) on ResNet or MobileNetV2 analogues, on the standard and VOC-like
-/// synthetic variants, with the distillation methods `DistillationMethods` builds (LD's family)
-/// from a dense teacher. At reduced scale every backbone starts from its cached
-/// crop-classification pretraining. Everything else answers "not implemented" with what is
-/// missing, so its cells never show a number.
+/// Supported today: RetinaNet, FCOS, ATSS, GFL, GFocalV2 (the first three also with the
+/// GFL-ified `box_head: distribution`) and the rotated RetinaNet and GWD, on ResNet or
+/// MobileNetV2 analogues, on the synthetic scenes (standard, VOC-like, oriented), and at full
+/// scale on COCO and VOC under `dataRoot` with torchvision ResNet weights; with the distillation
+/// methods `DistillationMethods` builds (LD's family) from a dense teacher. At reduced scale every
+/// backbone starts from its cached crop-classification pretraining. Everything else answers "not
+/// implemented" with what is missing, so its cells never show a number.
 public struct DetectorRunExecutor: RunExecutor {
-    public init() {}
+    /// Where full-scale datasets and ImageNet weights live (`--data-root`); unused below full.
+    public var dataRoot: URL
+
+    public init(dataRoot: URL = URL(fileURLWithPath: TableRunRequest.defaultDataRoot)) { self.dataRoot = dataRoot }
 
     /// Synthetic variants whose metrics this executor computes (COCO AP and VOC-style AP; the
     /// DOTA protocol on the oriented scenes, for rotated detectors only).
@@ -37,18 +41,15 @@ public struct DetectorRunExecutor: RunExecutor {
             let what = spec.backbone.deformable ? "\(spec.backbone.name) with deformable convolutions" : spec.backbone.name
             return .notImplemented("backbone \(what): not implemented yet")
         }
-        guard let variant = spec.dataset.synthetic else {
-            return .notImplemented("dataset \(spec.dataset.name) at full scale: the real-data training path is not implemented yet")
-        }
-        guard Self.syntheticVariants.contains(variant) else {
-            return .notImplemented("dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet")
-        }
-        // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
-        // rotated detector needs oriented ground truth.
-        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != (variant == "oriented") {
-            return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): "
-                                   + (variant == "oriented" ? "axis-aligned detectors are not scored on oriented scenes"
-                                                            : "oriented ground truth is needed"))
+        if let variant = spec.dataset.synthetic {
+            if let why = Self.syntheticSupport(spec, variant: variant) { return .notImplemented(why) }
+        } else {
+            guard RealDatasets.classCounts[spec.dataset.name] != nil else {
+                return .notImplemented("dataset \(spec.dataset.name) at full scale: no reader yet")
+            }
+            guard spec.backbone.family == .resnet else {
+                return .notImplemented("backbone \(spec.backbone.name) at full scale: ImageNet weights are read for torchvision ResNets only")
+            }
         }
         if !spec.distillation.isEmpty {
             do { _ = try Self.terms(spec) } catch {
@@ -59,6 +60,20 @@ public struct DetectorRunExecutor: RunExecutor {
         return .supported
     }
 
+    /// Why a synthetic variant cannot be scored for this spec, or nil.
+    static func syntheticSupport(_ spec: RunSpec, variant: String) -> String? {
+        guard Self.syntheticVariants.contains(variant) else {
+            return "dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet"
+        }
+        // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
+        // rotated detector needs oriented ground truth.
+        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != (variant == "oriented") {
+            return "detector \(spec.detector) on dataset \(spec.dataset.name): "
+                + (variant == "oriented" ? "axis-aligned detectors are not scored on oriented scenes" : "oriented ground truth is needed")
+        }
+        return nil
+    }
+
     /// Whether an analysis run (`RunAnalysis`) can be measured: a known kind and a dense teacher
     /// whose tensors have the student's shapes (Pearson's r pairs their elements one to one).
     func analysisSupport(_ spec: RunSpec, _ analysis: RunAnalysis) -> Support {
@@ -67,7 +82,7 @@ public struct DetectorRunExecutor: RunExecutor {
         }
         guard let teacher = spec.teacher else { return .notImplemented("\(analysis.kind): no teacher to compare with") }
         guard DenseDetectorKind(rawValue: teacher.detector) != nil,
-              let s = try? Self.detectionRun(spec).detector, let t = try? Self.detectionRun(teacher).detector else {
+              let s = try? Self.detectorConfig(spec), let t = try? Self.detectorConfig(teacher) else {
             return .supported  // the teacher's own support names what is missing (SupportCheck)
         }
         var differences: [String] = []
@@ -90,14 +105,14 @@ public struct DetectorRunExecutor: RunExecutor {
     /// one impossible (an unknown method, a teacher without distributions for LD…).
     static func terms(_ spec: RunSpec) throws -> [LossTerm] {
         guard !spec.distillation.isEmpty else { return [] }
-        let student = try detectionRun(spec).detector
+        let student = try detectorConfig(spec)
         guard let teacherSpec = spec.teacher else {
             throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "self-distillation (no teacher) is not implemented yet")
         }
         guard DenseDetectorKind(rawValue: teacherSpec.detector) != nil else {
             throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "teacher detector \(teacherSpec.detector) is not implemented yet")
         }
-        let teacher = try detectionRun(teacherSpec).detector
+        let teacher = try detectorConfig(teacherSpec)
         var rng = RNG(seed: UInt64(spec.seed) &+ 0xAD_A97E)  // adapters: seeded per run
         return try spec.distillation.map { entry in
             guard let fields = entry.map, let method = fields["method"]?.string else {
@@ -113,14 +128,14 @@ public struct DetectorRunExecutor: RunExecutor {
 
     public func execute(_ spec: RunSpec, context: RunContext) throws -> RunResult {
         if case .notImplemented(let why) = support(spec) { throw RunFailure.other(why) }
-        if let analysis = spec.analysis { return try Self.analyse(spec, analysis, context: context) }
-        var run = try Self.detectionRun(spec)
+        if let analysis = spec.analysis { return try Self.analyse(spec, analysis, context: context, dataRoot: dataRoot) }
+        var run = try Self.detectionRun(spec, dataRoot: dataRoot)
         let terms = try Self.terms(spec)
         if let teacherSpec = spec.teacher, !terms.isEmpty {
             guard let weights = context.teacherArtifacts["checkpoint"] else {
                 throw RunFailure.other("the teacher run \(teacherSpec.id.prefix(12)) left no checkpoint")
             }
-            run.teacher = (try Self.detectionRun(teacherSpec).detector, weights)
+            run.teacher = (try Self.detectorConfig(teacherSpec, numClasses: run.detector.numClasses), weights)
         }
         var metrics: [String: Double] = [:]
         if let recipe = Self.pretrainingRecipe(spec.scale, run: run) {
@@ -170,7 +185,7 @@ public struct DetectorRunExecutor: RunExecutor {
     /// them on the subject's validation split; trains nothing. `teacher_correlation` records
     /// `pearson_features` and `pearson_bbox_logits` (plain r, not percent; left out when no
     /// (image, level) pair has an r) and `pearson_images`.
-    static func analyse(_ spec: RunSpec, _ analysis: RunAnalysis, context: RunContext) throws -> RunResult {
+    static func analyse(_ spec: RunSpec, _ analysis: RunAnalysis, context: RunContext, dataRoot: URL) throws -> RunResult {
         guard let subject = spec.subject, let teacherSpec = spec.teacher else {
             throw RunFailure.other("\(analysis.kind): an analysis run needs the run it analyses and a teacher")
         }
@@ -181,10 +196,10 @@ public struct DetectorRunExecutor: RunExecutor {
             throw RunFailure.other("the teacher run \(teacherSpec.id.prefix(12)) left no checkpoint")
         }
         let began = Date()
-        let run = try detectionRun(subject)
+        let run = try detectionRun(subject, dataRoot: dataRoot)
         // `loadTeacher` restores any run's final weights, frozen in eval mode.
         let student = try DetectionRun.loadTeacher(run.detector, from: subjectWeights)
-        let teacher = try DetectionRun.loadTeacher(try detectionRun(teacherSpec).detector, from: teacherWeights)
+        let teacher = try DetectionRun.loadTeacher(try detectorConfig(teacherSpec, numClasses: run.detector.numClasses), from: teacherWeights)
         var correlation = TeacherStudentCorrelation(images: analysis.images ?? run.val.count)
         correlation.transform = run.evaluation.transform
         context.progress(RunProgress(iteration: 0, total: 1, message: "teacher-student correlation"))
@@ -198,69 +213,5 @@ public struct DetectorRunExecutor: RunExecutor {
             metrics[RunAnalysis.undefinedPairMetrics["pearson_bbox_logits"]!] = Double(result.undefinedBoxPairs)
         }
         return RunResult(metrics: metrics, seconds: Date().timeIntervalSince(began))
-    }
-
-    /// The concrete job a spec describes (see the README's "Scale profiles" for the choices).
-    static func detectionRun(_ spec: RunSpec) throws -> DetectionRun {
-        let numbers = ScaleCalibration.numbers(for: spec.scale)
-        var scenes = SyntheticSceneConfig(variant: SyntheticSceneConfig.Variant(rawValue: spec.dataset.synthetic ?? "") ?? .standard)
-        let side = scenes.objectSide, k = numbers.objectScale
-        scenes.objectSide = .init(p5: side.p5 * k, p50: side.p50 * k, p95: Swift.min(0.8, side.p95 * k))
-        if let colour = numbers.colourInformativeness { scenes.colourInformativeness = colour }
-        if let distractors = numbers.distractorsPerObject { scenes.distractorsPerObject = distractors }
-        if let jitter = numbers.hueJitter { scenes.hueJitter = jitter }
-        if let cap = numbers.maxObjectsPerImage {
-            scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
-        }
-        scenes.seed = UInt64(spec.dataset.dataSeed ?? 0)
-        scenes.imageWidth = spec.dataset.imageSize
-        scenes.imageHeight = spec.dataset.imageSize
-        scenes.trainCount = spec.dataset.trainImages ?? scenes.trainCount
-        scenes.valCount = spec.dataset.valImages ?? scenes.valCount
-        let (train, val) = SyntheticScenes.splits(scenes)
-
-        let backbone: BackboneChoice
-        switch spec.backbone.family {
-        case .mobileNetV2: backbone = .mobileNetV2(widthMultiplier: Float(spec.backbone.widthMultiplier))
-        default:
-            var c = ResNet.Config(depth: spec.backbone.depth ?? 50, widthMultiplier: Float(spec.backbone.widthMultiplier),
-                                  stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
-            c.norm = .batch
-            backbone = .resnet(c)
-        }
-        var detector = DenseDetectorConfig(kind: DenseDetectorKind(rawValue: spec.detector)!, numClasses: train.numClasses,
-                                           backbone: backbone)
-        if let head = spec.boxHead {
-            guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
-            detector.boxHead = choice  // also RetinaNet's NMS (`DenseDetectorConfig.boxHead`)
-        }
-        // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
-        // scale the towers have 2 convolutions instead of 4 (the reference study's head).
-        let width = spec.backbone.family == .resnet ? spec.backbone.widthMultiplier : 1
-        detector.fpnChannels = Swift.max(16, Int(256 * width))
-        detector.headChannels = detector.fpnChannels
-        detector.stackedConvs = spec.scale == .full ? 4 : 2
-        // FCOS's regress ranges are set for P3 at stride 8; the compact stem halves every stride,
-        // and the ranges follow so that objects keep their level.
-        detector.fcosRangeScale = spec.backbone.family == .resnet && spec.backbone.stem == .compact ? 0.5 : 1
-
-        let iterations = spec.schedule.iterations
-        var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
-                                      learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
-        training.warmupIterations = Swift.min(500, iterations / 10)
-        if numbers.recipe == .reducedScale {
-            training.learningRate *= 2
-            training.warmupIterations = Swift.min(30, iterations / 10)
-        }
-        // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
-        training.multiScaleSizes = spec.multiscale
-            ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
-        // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
-        // diverging a run.
-        training.gradientClip = 35
-        training.checkpointEvery = Swift.max(50, iterations / 10)
-        var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
-        run.evaluation.areaRanges = val.areaRanges
-        return run
     }
 }

@@ -24,5 +24,5 @@ public struct UnimplementedExecutor: RunExecutor {
 /// `DetectorRunExecutor` for what they cover; everything else is "not implemented").
 /// `dataRoot` is where full-scale datasets live (`DatasetSpec.location(in:)`).
 public func makeRunExecutor(dataRoot: URL) -> any RunExecutor {
-    DetectorRunExecutor()
+    DetectorRunExecutor(dataRoot: dataRoot)
 }

@@ -1,0 +1,158 @@
+import Data
+import Detection
+import Distillation
+import Evaluation
+import Foundation
+import NN
+
+/// The concrete job a spec describes: its data, its detector and its training recipe (see the
+/// README's "Scale profiles" for the choices).
+extension DetectorRunExecutor {
+    static func detectionRun(_ spec: RunSpec, dataRoot: URL = URL(fileURLWithPath: TableRunRequest.defaultDataRoot)) throws -> DetectionRun {
+        let numbers = ScaleCalibration.numbers(for: spec.scale)
+        let (train, val, areaRanges) = try datasets(spec, dataRoot: dataRoot)
+        let detector = try detectorConfig(spec, numClasses: train.numClasses)
+
+        let iterations = spec.schedule.iterations
+        var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
+                                      learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
+        training.warmupIterations = Swift.min(500, iterations / 10)
+        if numbers.recipe == .reducedScale {
+            training.learningRate *= 2
+            training.warmupIterations = Swift.min(30, iterations / 10)
+        }
+        // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
+        training.multiScaleSizes = spec.multiscale
+            ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
+        // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
+        // diverging a run.
+        training.gradientClip = 35
+        training.checkpointEvery = Swift.max(50, iterations / 10)
+        var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
+        if let areaRanges { run.evaluation.areaRanges = areaRanges }
+        if spec.dataset.synthetic == nil {
+            // Real images: mmdet's keep-ratio resize to (1333, 800) (VOC: (1000, 600)).
+            run.evaluation.transform.scales = [ImageScale(spec.dataset.imageSize * 1333 / 800, spec.dataset.imageSize)]
+            run.imageNetWeights = try imageNetWeights(spec.backbone, dataRoot: dataRoot)
+        }
+        return run
+    }
+
+    /// Train and validation sets, and the area ranges to score with (nil: COCO's).
+    static func datasets(_ spec: RunSpec, dataRoot: URL) throws
+        -> (train: any DetectionDataset, val: any DetectionDataset, areaRanges: [(lower: Double, upper: Double)]?) {
+        guard spec.dataset.synthetic != nil else {
+            let (train, val) = try RealDatasets.splits(spec.dataset, dataRoot: dataRoot)
+            return (train, val, nil)
+        }
+        let (train, val) = SyntheticScenes.splits(sceneConfig(spec))
+        return (train, val, val.areaRanges)
+    }
+
+    /// The synthetic scenes of a smoke or small spec, with the profile's calibration.
+    static func sceneConfig(_ spec: RunSpec) -> SyntheticSceneConfig {
+        let numbers = ScaleCalibration.numbers(for: spec.scale)
+        var scenes = SyntheticSceneConfig(variant: SyntheticSceneConfig.Variant(rawValue: spec.dataset.synthetic ?? "") ?? .standard)
+        let side = scenes.objectSide, k = numbers.objectScale
+        scenes.objectSide = .init(p5: side.p5 * k, p50: side.p50 * k, p95: Swift.min(0.8, side.p95 * k))
+        if let colour = numbers.colourInformativeness { scenes.colourInformativeness = colour }
+        if let distractors = numbers.distractorsPerObject { scenes.distractorsPerObject = distractors }
+        if let jitter = numbers.hueJitter { scenes.hueJitter = jitter }
+        if let cap = numbers.maxObjectsPerImage {
+            scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
+        }
+        scenes.seed = UInt64(spec.dataset.dataSeed ?? 0)
+        scenes.imageWidth = spec.dataset.imageSize
+        scenes.imageHeight = spec.dataset.imageSize
+        scenes.trainCount = spec.dataset.trainImages ?? scenes.trainCount
+        scenes.valCount = spec.dataset.valImages ?? scenes.valCount
+        return scenes
+    }
+
+    /// The classes of a spec's dataset without reading it (teachers and plan-time checks).
+    static func numClasses(_ spec: RunSpec) throws -> Int {
+        if spec.dataset.synthetic != nil { return SyntheticScenes.splits(sceneConfig(spec)).train.numClasses }
+        guard let classes = RealDatasets.classCounts[spec.dataset.name] else {
+            throw RunFailure.other("dataset \(spec.dataset.name) at full scale: no reader yet")
+        }
+        return classes
+    }
+
+    /// The detector of a spec (its dataset's classes unless given).
+    static func detectorConfig(_ spec: RunSpec, numClasses: Int? = nil) throws -> DenseDetectorConfig {
+        let backbone: BackboneChoice
+        switch spec.backbone.family {
+        case .mobileNetV2: backbone = .mobileNetV2(widthMultiplier: Float(spec.backbone.widthMultiplier))
+        default:
+            var c = ResNet.Config(depth: spec.backbone.depth ?? 50, widthMultiplier: Float(spec.backbone.widthMultiplier),
+                                  stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
+            c.norm = .batch
+            if spec.scale == .full {
+                // mmdet's ImageNet-initialised backbones: stem and stage 1 frozen, BatchNorm in
+                // eval mode with fixed affine parameters (`frozen_stages=1`, `norm_eval=True`).
+                c.frozenStages = 1
+                c.frozenBatchNorm = true
+            }
+            backbone = .resnet(c)
+        }
+        var detector = DenseDetectorConfig(kind: DenseDetectorKind(rawValue: spec.detector)!,
+                                           numClasses: try numClasses ?? Self.numClasses(spec), backbone: backbone)
+        if let head = spec.boxHead {
+            guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
+            detector.boxHead = choice  // also RetinaNet's NMS (`DenseDetectorConfig.boxHead`)
+        }
+        // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
+        // scale the towers have 2 convolutions instead of 4 (the reference study's head).
+        let width = spec.backbone.family == .resnet ? spec.backbone.widthMultiplier : 1
+        detector.fpnChannels = Swift.max(16, Int(256 * width))
+        detector.headChannels = detector.fpnChannels
+        detector.stackedConvs = spec.scale == .full ? 4 : 2
+        // FCOS's regress ranges are set for P3 at stride 8; the compact stem halves every stride,
+        // and the ranges follow so that objects keep their level.
+        detector.fcosRangeScale = spec.backbone.family == .resnet && spec.backbone.stem == .compact ? 0.5 : 1
+        return detector
+    }
+
+    /// The torchvision ImageNet weights of a full-scale backbone:
+    /// `<data root>/pretrained/resnet<depth>.safetensors` (a torchvision state dict saved with
+    /// `safetensors.torch.save_file`; README "Full scale").
+    static func imageNetWeights(_ backbone: BackboneConfig, dataRoot: URL) throws -> URL {
+        guard backbone.family == .resnet, let depth = backbone.depth else {
+            throw RunFailure.other("backbone \(backbone.name) at full scale: ImageNet weights are read for torchvision ResNets only")
+        }
+        let url = dataRoot.appendingPathComponent("pretrained/resnet\(depth).safetensors")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw RunFailure.other("ImageNet weights for ResNet-\(depth) not found: expected \(url.path) "
+                                   + "(a torchvision resnet\(depth) state dict in safetensors form)")
+        }
+        return url
+    }
+}
+
+/// The real datasets of the full profile, laid out under `--data-root` as mmdetection expects.
+enum RealDatasets {
+    static let classCounts = ["coco": 80, "voc": 20]
+
+    static func splits(_ dataset: DatasetSpec, dataRoot: URL) throws -> (train: any DetectionDataset, val: any DetectionDataset) {
+        guard let root = dataset.location(in: dataRoot) else {
+            throw RunFailure.other("dataset \(dataset.name): not a real dataset")
+        }
+        switch dataset.name {
+        case "coco":
+            func split(_ name: String) throws -> COCODataset {
+                try COCODataset(annotationFile: root.appendingPathComponent("annotations/instances_\(name).json"),
+                                imageDirectory: root.appendingPathComponent(name, isDirectory: true), name: "coco-\(name)")
+            }
+            return (try split("train2017"), try split(dataset.split ?? "val2017"))
+        case "voc":
+            // mmdet's VOC configs: 2007 + 2012 trainval, tested on 2007 test.
+            let train = try ConcatenatedDataset([VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "trainval"),
+                                                 VOCDataset(root: root.appendingPathComponent("VOC2012"), split: "trainval")],
+                                                name: "voc0712-trainval")
+            let test = try VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "test", name: "voc2007-test")
+            return (train, test)
+        default:
+            throw RunFailure.other("dataset \(dataset.name) at full scale: no reader yet")
+        }
+    }
+}
