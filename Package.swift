@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "GradientChecking"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HarnessTests", dependencies: ["Harness", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HarnessTests", dependencies: ["Harness", "Tensor", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "GradientChecking"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
         .testTarget(name: "DistillationTests", dependencies: ["Distillation", "GradientChecking"]),

@@ -32,14 +32,23 @@ public enum SafeTensors {
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw fail("tensor '\(name)': malformed header entry")
             }
-            let count = shape.reduce(1, *)
-            let (begin, end) = (payloadStart + offsets[0], payloadStart + offsets[1])
             guard let width = byteWidths[dtype] else { throw fail("tensor '\(name)': dtype \(dtype) is not supported") }
-            guard offsets[0] >= 0, begin <= end, end <= data.count, end - begin == count * width else {
-                throw fail("tensor '\(name)': offsets \(offsets) do not hold \(count) values of \(dtype)")
+            // Sizes from the file are checked before any arithmetic can overflow or go negative.
+            let limit = data.count
+            guard shape.allSatisfy({ $0 >= 0 && $0 <= limit }), offsets.allSatisfy({ $0 >= 0 && $0 <= limit }) else {
+                throw fail("tensor '\(name)': shape \(shape) or offsets \(offsets) out of range")
             }
+            let (count, overflow) = shape.reduce((1, false)) { acc, d in
+                let (p, o) = acc.0.multipliedReportingOverflow(by: d)
+                return (p, acc.1 || o || p > limit)
+            }
+            let (begin, end) = (payloadStart + offsets[0], payloadStart + offsets[1])
+            guard !overflow, begin <= end, end <= data.count, end - begin == count * width else {
+                throw fail("tensor '\(name)': offsets \(offsets) do not hold \(shape) values of \(dtype)")
+            }
+            let decode = decoder(dtype)
             let values: [Float] = data.subdata(in: begin..<end).withUnsafeBytes { raw in
-                (0..<count).map { i in decode(raw, at: i * width, dtype: dtype) }
+                (0..<count).map { i in decode(raw, i * width) }
             }
             tensors[name] = Tensor(shape: shape, data: values)
         }
@@ -48,13 +57,25 @@ public enum SafeTensors {
 
     static let byteWidths = ["F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4]
 
-    static func decode(_ raw: UnsafeRawBufferPointer, at offset: Int, dtype: String) -> Float {
+    /// One value's decoder per dtype, chosen once per tensor.
+    static func decoder(_ dtype: String) -> (UnsafeRawBufferPointer, Int) -> Float {
         switch dtype {
-        case "F32": return Float(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian)
-        case "F16": return Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian))
-        case "BF16": return Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self).littleEndian) << 16)
-        case "I64": return Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int64.self)))
-        default: return Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
+        case "F32": return { Float(bitPattern: $0.loadUnaligned(fromByteOffset: $1, as: UInt32.self).littleEndian) }
+        case "F16": return { halfToFloat($0.loadUnaligned(fromByteOffset: $1, as: UInt16.self).littleEndian) }
+        case "BF16": return { Float(bitPattern: UInt32($0.loadUnaligned(fromByteOffset: $1, as: UInt16.self).littleEndian) << 16) }
+        case "I64": return { Float(Int64(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int64.self))) }
+        default: return { Float(Int32(littleEndian: $0.loadUnaligned(fromByteOffset: $1, as: Int32.self))) }
+        }
+    }
+
+    /// IEEE binary16 → Float by its bits (portable where `Float16` is unavailable).
+    static func halfToFloat(_ h: UInt16) -> Float {
+        let sign: Float = h & 0x8000 != 0 ? -1 : 1
+        let exponent = Int((h >> 10) & 0x1F), fraction = Float(h & 0x3FF)
+        switch exponent {
+        case 0: return sign * fraction * Float(sign: .plus, exponent: -24, significand: 1)   // subnormal
+        case 31: return fraction == 0 ? sign * .infinity : .nan
+        default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
         }
     }
 }

@@ -7,14 +7,43 @@ import Tensor
 @Suite("Pretrained weights") struct PretrainedWeightsTests {
     static func fixture(_ name: String) -> URL { Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)! }
 
-    /// `small.safetensors` was written by `safetensors.torch.save_file` (safetensors 0.x, torch
+    /// `small.safetensors` was written by `safetensors.torch.save_file` (safetensors 0.7, torch
     /// 2.15): conv1.weight = arange(24)/8 − 1 as [2, 3, 2, 2] F32, bn1.running_var (0.5, 2),
-    /// bn1.num_batches_tracked 7 (I64), half (1.5, −2.25) F16.
+    /// bn1.num_batches_tracked 7 (I64), half (1.5, −2.25, 2^−14 (the smallest normal), 0) F16,
+    /// brain (1.5, −3) BF16, count (−4, 9) I32.
     @Test func readsWhatTheReferenceLibraryWrote() throws {
         let t = try SafeTensors.read(Self.fixture("small.safetensors"))
-        #expect(Set(t.keys) == ["conv1.weight", "bn1.running_var", "bn1.num_batches_tracked", "half"])
+        #expect(Set(t.keys) == ["conv1.weight", "bn1.running_var", "bn1.num_batches_tracked", "half", "brain", "count"])
         #expect(t["conv1.weight"]!.shape == [2, 3, 2, 2] && t["conv1.weight"]!.data == (0..<24).map { Float($0) / 8 - 1 })
-        #expect(t["bn1.running_var"]!.data == [0.5, 2] && t["bn1.num_batches_tracked"]!.data == [7] && t["half"]!.data == [1.5, -2.25])
+        #expect(t["bn1.running_var"]!.data == [0.5, 2] && t["bn1.num_batches_tracked"]!.data == [7])
+        #expect(t["half"]!.data == [1.5, -2.25, 6.103515625e-05, 0] && t["brain"]!.data == [1.5, -3] && t["count"]!.data == [-4, 9])
+        #expect(SafeTensors.halfToFloat(0x0001) == Float(sign: .plus, exponent: -24, significand: 1))   // smallest subnormal
+    }
+
+    /// torchvision's `BasicBlock` (8 → 8, stride 2) and `Bottleneck` (16 → 4·4, stride 2), with
+    /// projection shortcuts and random BatchNorm statistics, in eval mode: their weights, an input
+    /// [2, C, 9, 10] and torch's output (`torchvision-blocks.safetensors`, torchvision 0.29).
+    /// The same weights under this ResNet's names give the same output: stride placement,
+    /// padding, kernel orientation and BatchNorm agree.
+    @Test func blocksComputeWhatTorchvisionComputes() throws {
+        let t = try SafeTensors.read(Self.fixture("torchvision-blocks.safetensors"))
+        var rng = RNG(seed: 0)
+        let blocks: [(String, Module & Layer)] = [("basic", BasicBlock(8, 8, stride: 2, norm: .batch, rng: &rng)),
+                                                  ("bottleneck", Bottleneck(16, 4, stride: 2, norm: .batch, rng: &rng))]
+        for (name, block) in blocks {
+            var state: [String: Tensor] = [:]
+            for (key, tensor) in t where key.hasPrefix(name + ".") && !key.hasSuffix(".input") && !key.hasSuffix(".output") {
+                let ours = try #require(ResNet.name(forTorchvision: "layer1.0." + key.dropFirst(name.count + 1)))
+                state[String(ours.dropFirst("layer1.0.".count))] = tensor
+            }
+            try block.load(state: state)
+            block.train(false)
+            let y = GradMode.withoutGrad { block(t[name + ".input"]!) }
+            let want = t[name + ".output"]!
+            #expect(y.shape == want.shape)
+            let worst = zip(y.data, want.data).map { Swift.abs($0 - $1) }.max() ?? 1
+            #expect(worst < 1e-4, "\(name): largest difference \(worst)")
+        }
     }
 
     @Test func malformedFilesNameTheProblem() throws {
@@ -33,7 +62,7 @@ import Tensor
         #expect(reason(try write([200, 0, 0, 0, 0, 0, 0, 0, 123]))?.contains("exceeds the file") == true)
         let header = Array(#"{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#.utf8)
         let url = try write([UInt8(header.count), 0, 0, 0, 0, 0, 0, 0] + header + [UInt8](repeating: 0, count: 8))
-        #expect(reason(url)?.contains("tensor 'w': offsets [0, 8] do not hold 3 values of F32") == true)
+        #expect(reason(url)?.contains("tensor 'w': offsets [0, 8] do not hold [3] values of F32") == true)
         #expect(reason(dir.appendingPathComponent("absent.safetensors"))?.contains("cannot be read") == true)
     }
 
@@ -63,5 +92,9 @@ import Tensor
         var partial = state
         partial.removeValue(forKey: "layer1.0.conv1.weight")
         #expect(throws: SafeTensors.ReadError.self) { try resnet.loadTorchvision(partial, source: "resnet\(depth).safetensors") }
+        // A deeper network's file (one block more in stage 1) is refused, not silently cut down.
+        var deeper = state
+        deeper["layer1.7.conv1.weight"] = Tensor(filled: 0.5, shape: [64, 64, 3, 3])
+        #expect(throws: SafeTensors.ReadError.self) { try resnet.loadTorchvision(deeper, source: "resnet\(depth).safetensors") }
     }
 }

@@ -24,8 +24,12 @@ public struct COCODataset: DetectionDataset, Sendable {
     private let evaluationTruth: COCOGroundTruth
 
     /// Reads and checks the annotation file; images are read by `sample(_:)`. Throws a `DataError`
-    /// naming the file for an unreadable or inconsistent annotation file.
-    public init(annotationFile: URL, imageDirectory: URL, name: String? = nil, acceptJPEGWarnings: Bool = false) throws {
+    /// naming the file for an unreadable or inconsistent annotation file. `filterForTraining`
+    /// drops images as mmdetection 2.x's `CocoDataset._filter_imgs` does for training
+    /// (`filter_empty_gt=True`, `min_size=32`): those without any annotation or with a side
+    /// under 32 pixels.
+    public init(annotationFile: URL, imageDirectory: URL, name: String? = nil, acceptJPEGWarnings: Bool = false,
+                filterForTraining: Bool = false) throws {
         let truth: COCOGroundTruth
         do {
             truth = try COCOGroundTruth.load(contentsOf: annotationFile)
@@ -54,7 +58,6 @@ public struct COCODataset: DetectionDataset, Sendable {
                 throw DataError(file: file, message: "image id \(image.id) appears twice in images")
             }
         }
-        images = truth.images
         var objects = [[ObjectAnnotation]](repeating: [], count: truth.images.count)
         var renumbered: [COCOAnnotation] = []
         for annotation in truth.annotations {
@@ -71,9 +74,22 @@ public struct COCODataset: DetectionDataset, Sendable {
                 objects[imageIndex].append(object)
             }
         }
+        var keptImages = truth.images
+        if filterForTraining {
+            let annotated = Set(truth.annotations.map(\.imageID))
+            let keep = truth.images.indices.filter { i in
+                let image = truth.images[i]
+                return annotated.contains(image.id) && Swift.min(image.width ?? 32, image.height ?? 32) >= 32
+            }
+            keptImages = keep.map { truth.images[$0] }
+            objects = keep.map { objects[$0] }
+            let keptIDs = Set(keptImages.map(\.id))
+            renumbered = renumbered.filter { keptIDs.contains($0.imageID) }
+        }
+        images = keptImages
         objectsByImage = objects
         evaluationTruth = COCOGroundTruth(
-            images: truth.images,
+            images: keptImages,
             categories: categories.enumerated().map { COCOCategory(id: $0.offset + 1, name: $0.element.name) },
             annotations: renumbered)
     }

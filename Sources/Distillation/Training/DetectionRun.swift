@@ -48,7 +48,7 @@ public struct DetectionRun {
         var rng = RNG(seed: seed)
         let model = DenseDetector(detector, rng: &rng)
         if let pretrainedBackbone { try BackbonePretraining.load(pretrainedBackbone, into: model.backbone) }
-        if let imageNetWeights {
+        if let imageNetWeights, resume == nil {   // a resumed run's checkpoint holds its weights
             guard let resnet = model.backbone as? ResNet else {
                 throw SafeTensors.ReadError(path: imageNetWeights.path, reason: "ImageNet weights are read for ResNet backbones only")
             }
@@ -105,8 +105,10 @@ public struct DetectionRun {
         var t = evaluation.transform
         t.flipProbability = training.horizontalFlip ? 0.5 : 0
         if !training.multiScaleSizes.isEmpty {
-            // Shorter sides to choose from, with mmdet's 1333:800 bound on the longer side.
-            t.scales = training.multiScaleSizes.map { ImageScale($0 * 1333 / 800, $0) }
+            // Shorter sides to choose from; the longer side keeps the single-scale bound (mmdet's
+            // (1333, 480…800)), or 1333:800 of each when the images are used as they are.
+            let longEdge = evaluation.transform.scales?.first?.longEdge
+            t.scales = training.multiScaleSizes.map { ImageScale(longEdge ?? $0 * 1333 / 800, $0) }
         }
         return t
     }

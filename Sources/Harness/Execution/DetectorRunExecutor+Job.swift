@@ -10,7 +10,14 @@ import NN
 extension DetectorRunExecutor {
     static func detectionRun(_ spec: RunSpec, dataRoot: URL = URL(fileURLWithPath: TableRunRequest.defaultDataRoot)) throws -> DetectionRun {
         let numbers = ScaleCalibration.numbers(for: spec.scale)
+        // The weights file is checked before the (large) annotation files are parsed.
+        let weights = spec.dataset.synthetic == nil ? try imageNetWeights(spec.backbone, dataRoot: dataRoot) : nil
         let (train, val, areaRanges) = try datasets(spec, dataRoot: dataRoot)
+        let planned = try numClasses(spec)
+        guard train.numClasses == planned else {
+            // Teachers and distillation terms are planned with the dataset's usual class count.
+            throw DataError(file: train.name, message: "\(train.numClasses) categories; \(spec.dataset.name) runs expect \(planned)")
+        }
         let detector = try detectorConfig(spec, numClasses: train.numClasses)
 
         let iterations = spec.schedule.iterations
@@ -30,12 +37,17 @@ extension DetectorRunExecutor {
         training.checkpointEvery = Swift.max(50, iterations / 10)
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
         if let areaRanges { run.evaluation.areaRanges = areaRanges }
-        if spec.dataset.synthetic == nil {
-            // Real images: mmdet's keep-ratio resize to (1333, 800) (VOC: (1000, 600)).
-            run.evaluation.transform.scales = [ImageScale(spec.dataset.imageSize * 1333 / 800, spec.dataset.imageSize)]
-            run.imageNetWeights = try imageNetWeights(spec.backbone, dataRoot: dataRoot)
+        if let weights {
+            run.evaluation.transform = realImageTransform(spec.dataset)
+            run.imageNetWeights = weights
         }
         return run
+    }
+
+    /// Real images: mmdet's keep-ratio resize to (1333, 800) (VOC: (1000, 600)), no flip.
+    static func realImageTransform(_ dataset: DatasetSpec) -> DetectionTransform {
+        let longEdge = ScaleCalibration.fullDatasets[dataset.name]?.longEdge ?? dataset.imageSize * 1333 / 800
+        return DetectionTransform(scales: [ImageScale(longEdge, dataset.imageSize)], flipProbability: 0)
     }
 
     /// Train and validation sets, and the area ranges to score with (nil: COCO's).
@@ -88,10 +100,11 @@ extension DetectorRunExecutor {
                                   stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
             c.norm = .batch
             if spec.scale == .full {
-                // mmdet's ImageNet-initialised backbones: stem and stage 1 frozen, BatchNorm in
-                // eval mode with fixed affine parameters (`frozen_stages=1`, `norm_eval=True`).
+                // mmdet's ImageNet-initialised backbones: stem and stage 1 frozen, BatchNorm on
+                // running statistics with trainable affine parameters elsewhere (`frozen_stages=1`,
+                // `norm_cfg=dict(type='BN', requires_grad=True)`, `norm_eval=True`).
                 c.frozenStages = 1
-                c.frozenBatchNorm = true
+                c.batchNormEval = true
             }
             backbone = .resnet(c)
         }
@@ -137,20 +150,43 @@ enum RealDatasets {
         guard let root = dataset.location(in: dataRoot) else {
             throw RunFailure.other("dataset \(dataset.name): not a real dataset")
         }
+        let training = try trainingSet(dataset, root: root)
+        let validation = try validationSet(dataset, dataRoot: dataRoot)
+        guard training.classNames == validation.classNames else {
+            throw DataError(file: validation.name, message: "its categories differ from \(training.name)'s")
+        }
+        return (training, validation)
+    }
+
+    static func trainingSet(_ dataset: DatasetSpec, root: URL) throws -> any DetectionDataset {
         switch dataset.name {
         case "coco":
-            func split(_ name: String) throws -> COCODataset {
-                try COCODataset(annotationFile: root.appendingPathComponent("annotations/instances_\(name).json"),
-                                imageDirectory: root.appendingPathComponent(name, isDirectory: true), name: "coco-\(name)")
-            }
-            return (try split("train2017"), try split(dataset.split ?? "val2017"))
+            return try COCODataset(annotationFile: root.appendingPathComponent("annotations/instances_train2017.json"),
+                                   imageDirectory: root.appendingPathComponent("train2017", isDirectory: true), name: "coco-train2017",
+                                   filterForTraining: true)
         case "voc":
             // mmdet's VOC configs: 2007 + 2012 trainval, tested on 2007 test.
-            let train = try ConcatenatedDataset([VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "trainval"),
-                                                 VOCDataset(root: root.appendingPathComponent("VOC2012"), split: "trainval")],
-                                                name: "voc0712-trainval")
-            let test = try VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "test", name: "voc2007-test")
-            return (train, test)
+            return try ConcatenatedDataset([VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "trainval"),
+                                            VOCDataset(root: root.appendingPathComponent("VOC2012"), split: "trainval")],
+                                           name: "voc0712-trainval")
+        default:
+            throw RunFailure.other("dataset \(dataset.name) at full scale: no reader yet")
+        }
+    }
+
+    /// The split a table evaluates on (read alone by analysis runs, which train nothing).
+    static func validationSet(_ dataset: DatasetSpec, dataRoot: URL) throws -> any DetectionDataset {
+        guard let root = dataset.location(in: dataRoot) else { throw RunFailure.other("dataset \(dataset.name): not a real dataset") }
+        switch dataset.name {
+        case "coco":
+            let split = dataset.split ?? "val2017"
+            return try COCODataset(annotationFile: root.appendingPathComponent("annotations/instances_\(split).json"),
+                                   imageDirectory: root.appendingPathComponent(split, isDirectory: true), name: "coco-\(split)")
+        case "voc":
+            guard dataset.split == nil || dataset.split == "test2007" else {
+                throw RunFailure.other("dataset voc at full scale: split \(dataset.split!) has no reader (VOC2007 test only)")
+            }
+            return try VOCDataset(root: root.appendingPathComponent("VOC2007"), split: "test", name: "voc2007-test")
         default:
             throw RunFailure.other("dataset \(dataset.name) at full scale: no reader yet")
         }

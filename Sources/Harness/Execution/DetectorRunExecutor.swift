@@ -50,6 +50,9 @@ public struct DetectorRunExecutor: RunExecutor {
             guard spec.backbone.family == .resnet else {
                 return .notImplemented("backbone \(spec.backbone.name) at full scale: ImageNet weights are read for torchvision ResNets only")
             }
+            if DenseDetectorKind(rawValue: spec.detector)!.isRotated {
+                return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): oriented ground truth is needed")
+            }
         }
         if !spec.distillation.isEmpty {
             do { _ = try Self.terms(spec) } catch {
@@ -196,14 +199,22 @@ public struct DetectorRunExecutor: RunExecutor {
             throw RunFailure.other("the teacher run \(teacherSpec.id.prefix(12)) left no checkpoint")
         }
         let began = Date()
-        let run = try detectionRun(subject, dataRoot: dataRoot)
+        // Only the validation split is read: an analysis trains nothing.
+        let val: any DetectionDataset, transform: DetectionTransform
+        if subject.dataset.synthetic == nil {
+            val = try RealDatasets.validationSet(subject.dataset, dataRoot: dataRoot)
+            transform = realImageTransform(subject.dataset)
+        } else {
+            let run = try detectionRun(subject, dataRoot: dataRoot)
+            (val, transform) = (run.val, run.evaluation.transform)
+        }
         // `loadTeacher` restores any run's final weights, frozen in eval mode.
-        let student = try DetectionRun.loadTeacher(run.detector, from: subjectWeights)
-        let teacher = try DetectionRun.loadTeacher(try detectorConfig(teacherSpec, numClasses: run.detector.numClasses), from: teacherWeights)
-        var correlation = TeacherStudentCorrelation(images: analysis.images ?? run.val.count)
-        correlation.transform = run.evaluation.transform
+        let student = try DetectionRun.loadTeacher(try detectorConfig(subject, numClasses: val.numClasses), from: subjectWeights)
+        let teacher = try DetectionRun.loadTeacher(try detectorConfig(teacherSpec, numClasses: val.numClasses), from: teacherWeights)
+        var correlation = TeacherStudentCorrelation(images: analysis.images ?? val.count)
+        correlation.transform = transform
         context.progress(RunProgress(iteration: 0, total: 1, message: "teacher-student correlation"))
-        let result = try correlation.measure(student: student, teacher: teacher, on: run.val)
+        let result = try correlation.measure(student: student, teacher: teacher, on: val)
         context.progress(RunProgress(iteration: 1, total: 1))
         var metrics: [String: Double] = ["pearson_images": Double(result.images)]
         metrics["pearson_features"] = result.features

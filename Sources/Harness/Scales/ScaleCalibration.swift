@@ -47,7 +47,7 @@ public enum ScaleCalibration {
         /// Overrides the half-width of the hue band around each class's preferred hue.
         public var hueJitter: Float? = nil
         /// The ImageNet analogue: crop-classification pretraining of each backbone, cached and
-        /// shared by all runs. Nil at full (real ImageNet weights are not loaded yet).
+        /// shared by all runs. Nil at full, which loads torchvision's ImageNet weights instead.
         public var pretraining: Pretraining? = nil
         /// How detectors are optimised.
         public var recipe: TrainingRecipe = .paper
@@ -139,6 +139,8 @@ public enum ScaleCalibration {
         public var repeats: Int
         /// Shorter image side the paper resizes to.
         public var imageSize: Int
+        /// The longer side's limit of that resize (mmdet's `img_scale=(1333, 800)`).
+        public var longEdge: Int
         /// The split evaluated when a table states none, and by a teacher trained only to be
         /// distilled from (its own score does not matter to its students, so one teacher serves
         /// tables evaluated on different splits).
@@ -148,14 +150,14 @@ public enum ScaleCalibration {
     public static let fullDatasets: [String: FullDataset] = [
         "coco": FullDataset(directory: "coco",
                             requiredFiles: ["annotations/instances_train2017.json", "annotations/instances_val2017.json"],
-                            iterationsPerEpoch: 7330, repeats: 1, imageSize: 800, validationSplit: "val2017"),  // 117k train2017 images
+                            iterationsPerEpoch: 7330, repeats: 1, imageSize: 800, longEdge: 1333, validationSplit: "val2017"),  // 117k train2017 images
         "voc": FullDataset(directory: "VOCdevkit", requiredFiles: ["VOC2007", "VOC2012"],
-                           iterationsPerEpoch: 1035, repeats: 3, imageSize: 600, validationSplit: "test2007"),  // 16.5k 07+12 trainval
+                           iterationsPerEpoch: 1035, repeats: 3, imageSize: 600, longEdge: 1000, validationSplit: "test2007"),  // 16.5k 07+12 trainval
         "crowdhuman": FullDataset(directory: "crowdhuman",
                                   requiredFiles: ["annotation_train.odgt", "annotation_val.odgt"],
-                                  iterationsPerEpoch: 938, repeats: 1, imageSize: 800, validationSplit: "val"),  // 15k train
+                                  iterationsPerEpoch: 938, repeats: 1, imageSize: 800, longEdge: 1400, validationSplit: "val"),  // 15k train
         "dota": FullDataset(directory: "dota", requiredFiles: ["trainval", "val"],
-                            iterationsPerEpoch: 1315, repeats: 1, imageSize: 1024, validationSplit: "val"),  // ~21k 1024² patches
+                            iterationsPerEpoch: 1315, repeats: 1, imageSize: 1024, longEdge: 1024, validationSplit: "val"),  // ~21k 1024² patches
     ]
 
     /// Evaluation splits as tables print them → the split read at full. `nil`: cannot be

@@ -28,6 +28,11 @@ extension ResNet {
         var renamed: [String: Tensor] = [:]
         for (key, tensor) in state { if let name = Self.name(forTorchvision: key) { renamed[name] = tensor } }
         let mine = self.state()
+        // A deeper network's file holds all of a shallower one's names: refuse what is left over.
+        if let extra = renamed.keys.filter({ mine[$0] == nil }).sorted().first {
+            throw SafeTensors.ReadError(path: source, reason: "\(extra) is not a tensor of ResNet-\(config.depth); "
+                                        + "is it a torchvision ResNet-\(config.depth) state dict?")
+        }
         let missing = mine.keys.filter { renamed[$0] == nil }.sorted()
         guard missing.isEmpty else {
             throw SafeTensors.ReadError(path: source, reason: "no weights for \(missing.count) tensors of ResNet-\(config.depth) "
@@ -36,6 +41,6 @@ extension ResNet {
         for (name, tensor) in mine where renamed[name]!.shape != tensor.shape {
             throw SafeTensors.ReadError(path: source, reason: "\(name): shape \(renamed[name]!.shape), this backbone's \(tensor.shape)")
         }
-        try load(state: renamed.filter { mine[$0.key] != nil })
+        try load(state: renamed)
     }
 }

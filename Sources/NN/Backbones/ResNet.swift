@@ -20,8 +20,11 @@ public final class ResNet: Module {
         public var norm: NormKind = .batch
         /// Stages whose parameters are frozen (mmdet `frozen_stages`: 1 = stem and stage 1).
         public var frozenStages: Int = -1
-        /// BatchNorm uses running statistics and fixed affine parameters (mmdet `norm_eval`).
+        /// BatchNorm uses running statistics and fixed affine parameters (detectron2's FrozenBN).
         public var frozenBatchNorm: Bool = false
+        /// BatchNorm uses running statistics, its affine parameters still train (mmdet's
+        /// `norm_eval=True` with `requires_grad=True`, the pytorch-style one-stage configs).
+        public var batchNormEval: Bool = false
         public init(depth: Int, widthMultiplier: Float = 1, stem: Stem = .imagenet) {
             self.depth = depth; self.widthMultiplier = widthMultiplier; self.stem = stem
         }
@@ -95,7 +98,7 @@ public final class ResNet: Module {
         }
         if config.frozenStages >= 0 { freeze(prefix: "stem.") }
         if config.frozenStages >= 1 { for s in 1...config.frozenStages { freeze(prefix: "layer\(s).") } }
-        if config.frozenBatchNorm { freezeBatchNorm(self) }
+        if config.frozenBatchNorm || config.batchNormEval { freezeBatchNorm(self, affine: config.frozenBatchNorm) }
     }
 
     /// Returns [C2, C3, C4, C5].
@@ -110,9 +113,9 @@ public final class ResNet: Module {
     }
 }
 
-func freezeBatchNorm(_ module: Module) {
-    if let bn = module as? BatchNorm2d { bn.freezeStatistics() }
-    for c in module.children { freezeBatchNorm(c.module) }
+func freezeBatchNorm(_ module: Module, affine: Bool = true) {
+    if let bn = module as? BatchNorm2d { bn.freezeStatistics(affine: affine) }
+    for c in module.children { freezeBatchNorm(c.module, affine: affine) }
 }
 
 /// Two 3×3 convolutions with an identity (or 1×1 projection) shortcut.

@@ -1,8 +1,9 @@
 import Tensor
 
 /// BatchNorm over channels. Modes: `train` (batch statistics, running estimates updated),
-/// `eval` (running statistics), and `frozen` (running statistics and no affine gradients, even in
-/// training mode: mmdet's `norm_eval=True` + `requires_grad=False` for pretrained backbones).
+/// `eval` (running statistics), and `frozen`: running statistics even in training mode (mmdet's
+/// `norm_eval=True`), with the affine parameters still trained or, with `affine: true`, fixed too
+/// (detectron2's FrozenBN, mmdet's caffe-style `requires_grad=False`).
 public final class BatchNorm2d: Module, Layer {
     public let weight: Tensor, bias: Tensor, runningMean: Tensor, runningVar: Tensor
     public let momentum: Float, eps: Float
@@ -17,10 +18,11 @@ public final class BatchNorm2d: Module, Layer {
         buffer("running_mean", runningMean); buffer("running_var", runningVar)
     }
 
-    /// Uses running statistics from now on and stops the affine parameters' gradients.
-    public func freezeStatistics() {
+    /// Uses running statistics from now on; with `affine`, also stops the affine parameters'
+    /// gradients.
+    public func freezeStatistics(affine: Bool = true) {
         frozen = true
-        weight.requiresGrad = false; bias.requiresGrad = false
+        if affine { weight.requiresGrad = false; bias.requiresGrad = false }
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
