@@ -68,6 +68,7 @@ import Testing
         #expect(run.evaluation.transform.scales == [ImageScale(1333, 800)] && run.evaluation.transform.flipProbability == 0)
         // 12 epochs of COCO's 7330 iterations; mmdet's lr and warm-up; 4-conv towers at width 256.
         #expect(run.training.iterations == 12 * 7330 && run.training.learningRate == 0.01 && run.training.warmupIterations == 500)
+        #expect(run.training.gradientClip == nil)   // GFL's config clips nothing (RetinaNet's and FCOS's: 35)
         #expect(run.detector.stackedConvs == 4 && run.detector.fpnChannels == 256 && run.detector.numClasses == 80)
         guard case .resnet(let backbone) = run.detector.backbone else { Issue.record("not a ResNet"); return }
         #expect(backbone.stem == .imagenet && backbone.frozenStages == 1 && backbone.batchNormEval && !backbone.frozenBatchNorm

@@ -32,8 +32,10 @@ extension DetectorRunExecutor {
         training.multiScaleSizes = spec.multiscale
             ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
         // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
-        // diverging a run.
-        training.gradientClip = 35
+        // diverging a run at reduced scale; at full each detector keeps its own config's
+        // (RetinaNet and FCOS: 35; ATSS, GFL and the LD configs: none).
+        let clipped: Set<String> = ["retinanet", "fcos", "rotated_retinanet", "gwd"]
+        training.gradientClip = spec.scale == .full && !clipped.contains(spec.detector) ? nil : 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
         if let areaRanges { run.evaluation.areaRanges = areaRanges }
