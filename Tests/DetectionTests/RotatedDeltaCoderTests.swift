@@ -44,6 +44,6 @@ import Testing
         let big = coder.decode(prior: prior, delta: (dx: 10, dy: -10, dw: 9, dh: 0, da: 0), maxShape: ImageSize(width: 32, height: 24))
         #expect(Self.close(big.centerX, 31) && Self.close(big.centerY, 0))
         #expect(Self.close(big.width, 8 * Foundation.exp(coder.maxRatio), 1e-2) && Self.close(big.height, 4))
-        #expect(Self.close(RotatedDeltaCoder.normalizedAngle(.pi / 2), -.pi / 2) && Self.close(RotatedDeltaCoder.normalizedAngle(-2), .pi - 2))
+        #expect(Self.close(RotatedBox.normalizedAngle(.pi / 2), -.pi / 2) && Self.close(RotatedBox.normalizedAngle(-2), .pi - 2))
     }
 }

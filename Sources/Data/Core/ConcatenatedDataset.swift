@@ -41,10 +41,11 @@ public struct ConcatenatedDataset: DetectionDataset {
     }
 
     public func groundTruth() -> COCOGroundTruth {
-        var images: [COCOImage] = [], annotations: [COCOAnnotation] = []
+        var images: [COCOImage] = [], annotations: [COCOAnnotation] = [], categories: [COCOCategory] = []
         var nextAnnotation = 1
         for (part, dataset) in parts.enumerated() {
             let truth = dataset.groundTruth()
+            if part == 0 { categories = truth.categories }
             images += truth.images.map { var image = $0; image.id += idOffsets[part]; return image }
             for var annotation in truth.annotations {
                 annotation.imageID += idOffsets[part]
@@ -53,6 +54,6 @@ public struct ConcatenatedDataset: DetectionDataset {
                 annotations.append(annotation)
             }
         }
-        return COCOGroundTruth(images: images, categories: parts[0].groundTruth().categories, annotations: annotations)
+        return COCOGroundTruth(images: images, categories: categories, annotations: annotations)
     }
 }

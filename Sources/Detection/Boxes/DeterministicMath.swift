@@ -1,6 +1,7 @@
 /// sin, cos, exp and log from + − × ÷ only, so that generated scenes (and the corners of their
-/// oriented boxes) are bit-identical on every machine. Training and inference use Foundation's. glibc picks different implementations of its float functions by CPU (FMA or not), and
-/// those may differ in the last bit; a scene that depends on them could differ between machines.
+/// oriented boxes) are bit-identical on every machine. glibc picks different implementations of
+/// its float functions by CPU (FMA or not), and those may differ in the last bit; a scene that
+/// depends on them could differ between machines. Training and inference use Foundation's.
 /// Accuracy is about 1e-12 relative (Double arithmetic), far more than rendering needs.
 public enum DeterministicMath {
     public static func sin(_ x: Float) -> Float { Float(sinCos(Double(x)).sin) }

@@ -3,26 +3,30 @@
 /// 0 when the union is empty. The intersection is found by clipping one rectangle with each
 /// edge of the other (Sutherland–Hodgman), in Double so that nearly parallel edges stay exact.
 public func rotatedIoU(_ a: RotatedBox, _ b: RotatedBox) -> Float {
-    rotatedIoU(RotatedQuad(a), RotatedQuad(b))
+    RotatedQuad(a).iou(RotatedQuad(b))
 }
 
-/// Pairwise IoU: a.count × b.count.
+/// Pairwise IoU: a.count × b.count. Callers that meet the same boxes again (anchors every
+/// image, detections every IoU threshold) keep their `RotatedQuad`s and use the other form.
 public func rotatedBoxOverlaps(_ a: [RotatedBox], _ b: [RotatedBox]) -> OverlapMatrix {
-    let qa = a.map(RotatedQuad.init), qb = b.map(RotatedQuad.init)
+    rotatedBoxOverlaps(a.map(RotatedQuad.init), b.map(RotatedQuad.init))
+}
+
+public func rotatedBoxOverlaps(_ a: [RotatedQuad], _ b: [RotatedQuad]) -> OverlapMatrix {
     var m = OverlapMatrix(rows: a.count, cols: b.count)
-    for i in qa.indices { for j in qb.indices { m[i, j] = rotatedIoU(qa[i], qb[j]) } }
+    for i in a.indices { for j in b.indices { m[i, j] = a[i].iou(b[j]) } }
     return m
 }
 
-/// A rectangle's corners in counter-clockwise order (in y-up terms: the order the shoelace
-/// formula gives a positive area for) and its circumradius, computed once per box.
-struct RotatedQuad {
+/// A rectangle ready for IoU: its corners in counter-clockwise order (in y-up terms: the order
+/// the shoelace formula gives a positive area for), centre, circumradius and area.
+public struct RotatedQuad: Sendable {
     let corners: [(x: Double, y: Double)]
     let center: (x: Double, y: Double)
     let radius: Double
     let area: Double
 
-    init(_ box: RotatedBox) {
+    public init(_ box: RotatedBox) {
         var points = box.corners.map { (x: Double($0.x), y: Double($0.y)) }
         if signedArea(points) < 0 { points.reverse() }
         corners = points
@@ -33,13 +37,15 @@ struct RotatedQuad {
     }
 }
 
-func rotatedIoU(_ a: RotatedQuad, _ b: RotatedQuad) -> Float {
-    let dx = a.center.x - b.center.x, dy = a.center.y - b.center.y
-    // Circumscribed circles apart: no overlap (skips most pairs of an anchor × gt matrix).
-    if dx * dx + dy * dy >= (a.radius + b.radius) * (a.radius + b.radius) { return 0 }
-    let inter = intersectionArea(a.corners, b.corners)
-    let union = a.area + b.area - inter
-    return union > 0 ? Float(Swift.min(1, Swift.max(0, inter / union))) : 0
+extension RotatedQuad {
+    public func iou(_ other: RotatedQuad) -> Float {
+        let dx = center.x - other.center.x, dy = center.y - other.center.y
+        // Circumscribed circles apart: no overlap (skips most pairs of an anchor × gt matrix).
+        if dx * dx + dy * dy >= (radius + other.radius) * (radius + other.radius) { return 0 }
+        let inter = intersectionArea(corners, other.corners)
+        let union = area + other.area - inter
+        return union > 0 ? Float(Swift.min(1, Swift.max(0, inter / union))) : 0
+    }
 }
 
 /// Shoelace area, positive for counter-clockwise vertices (x right, y up).
@@ -92,7 +98,7 @@ public func batchedRotatedNMS(boxes: [RotatedBox], scores: [Float], classes: [In
             if kept.count == limit { break }
             kept.append(order[a])
             for b in (a + 1)..<order.count where !suppressed[b] {
-                if rotatedIoU(quads[order[a]], quads[order[b]]) >= iouThreshold { suppressed[b] = true }
+                if quads[order[a]].iou(quads[order[b]]) >= iouThreshold { suppressed[b] = true }
             }
         }
         return kept

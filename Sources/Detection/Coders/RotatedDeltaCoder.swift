@@ -16,18 +16,16 @@ public struct RotatedDeltaCoder: Sendable {
     public typealias Delta = (dx: Float, dy: Float, dw: Float, dh: Float, da: Float)
 
     public static let le90 = RotatedDeltaCoder()
-    public var maxRatio = Float(Swift.abs(Foundation.log(16.0 / 1000)))
+    /// mmdet's `wh_ratio_clip` 16/1000, as the axis-aligned coder's.
+    public var maxRatio = DeltaXYWHCoder.retinaNet.maxRatio
 
     public init() {}
-
-    /// le90's angle range [−π/2, π/2) (`RotatedBox.normalizedAngle`).
-    public static func normalizedAngle(_ a: Float) -> Float { RotatedBox.normalizedAngle(a) }
 
     public func encode(prior p: RotatedBox, gt g: RotatedBox) -> Delta {
         let c = Foundation.cos(p.angle), s = Foundation.sin(p.angle)
         let ex = g.centerX - p.centerX, ey = g.centerY - p.centerY
         let dx = (c * ex + s * ey) / p.width, dy = (-s * ex + c * ey) / p.height
-        let turn1 = Self.normalizedAngle(g.angle - p.angle), turn2 = Self.normalizedAngle(g.angle - p.angle + .pi / 2)
+        let turn1 = RotatedBox.normalizedAngle(g.angle - p.angle), turn2 = RotatedBox.normalizedAngle(g.angle - p.angle + .pi / 2)
         let (w, h, da) = Swift.abs(turn1) < Swift.abs(turn2) ? (g.width, g.height, turn1) : (g.height, g.width, turn2)
         return (dx, dy, Foundation.log(w / p.width), Foundation.log(h / p.height), da)
     }
@@ -51,9 +49,9 @@ public struct RotatedDeltaCoder: Sendable {
             y = Swift.min(Swift.max(y, 0), Float(maxShape.height) - 1)
         }
         let w = p.width * Foundation.exp(dw), h = p.height * Foundation.exp(dh)
-        let angle = Self.normalizedAngle(p.angle + d.da)
+        let angle = RotatedBox.normalizedAngle(p.angle + d.da)
         // Edge swap: the longer side is the width (ties swap, as `torch.where(w > h, …)`).
         return w > h ? RotatedBox(centerX: x, centerY: y, width: w, height: h, angle: angle)
-            : RotatedBox(centerX: x, centerY: y, width: h, height: w, angle: Self.normalizedAngle(angle + .pi / 2))
+            : RotatedBox(centerX: x, centerY: y, width: h, height: w, angle: RotatedBox.normalizedAngle(angle + .pi / 2))
     }
 }

@@ -15,7 +15,7 @@ public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
     /// Oriented-box detectors (trained on `GroundTruth.rotatedBoxes`).
     public var isRotated: Bool { self == .rotatedRetinanet || self == .gwd }
     /// RetinaNet's nine anchors per location, head without normalisation or level scales.
-    var isRetinaNetLike: Bool { self == .retinanet || isRotated }
+    public var isRetinaNetLike: Bool { self == .retinanet || isRotated }
 }
 
 /// Ground truth of one image in the (possibly resized and flipped) network input coordinates.

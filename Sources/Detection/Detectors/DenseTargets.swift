@@ -29,13 +29,13 @@ extension DenseDetector {
         var t = DenseTargets(classIndex: [], classWeight: [], positives: [], positiveBoxes: [], assignments: [], atssThresholds: [])
         t.classIndex.reserveCapacity(p * groundTruth.count)
         t.classWeight.reserveCapacity(p * groundTruth.count)
-        let anchors = config.kind.isRotated ? rotatedAnchors(priors) : []
+        let anchorQuads = config.kind.isRotated ? priors.anchors.map { RotatedQuad(Self.rotatedAnchor($0)) } : []
         for (b, gt) in groundTruth.enumerated() {
             let assignment: Assignment
             var thresholds: [Float] = []
             switch config.kind {
             case .rotatedRetinanet, .gwd:
-                assignment = rotatedAssignment(anchors: anchors, truth: gt)
+                assignment = rotatedAssignment(anchors: anchorQuads, truth: gt)
             case .retinanet:
                 assignment = MaxIoUAssigner.retinaNet.assign(priors: priors.anchors, gts: gt.boxes, ignoredGTs: gt.ignored)
             case .fcos:
@@ -52,7 +52,7 @@ extension DenseDetector {
                 if g >= 0 {
                     t.classIndex.append(gt.labels[g]); t.classWeight.append(1)
                     t.positives.append(b * p + i); t.positiveBoxes.append(gt.boxes[g])
-                    if !anchors.isEmpty { t.positiveRotatedBoxes.append(gt.rotatedBoxes[g]) }
+                    if config.kind.isRotated { t.positiveRotatedBoxes.append(gt.rotatedBoxes[g]) }
                 } else {
                     t.classIndex.append(-1); t.classWeight.append(g == Assignment.ignored ? 0 : 1)
                 }

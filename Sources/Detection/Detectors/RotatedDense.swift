@@ -9,17 +9,16 @@ import Tensor
 /// `RotatedRetinaHeadDistribution`) each delta is the expectation of a softmax over n + 1
 /// values spread evenly over `rotatedBinRange`, so LD can distil it.
 extension DenseDetector {
-    /// The anchors as oriented boxes (angle 0), prior order.
-    func rotatedAnchors(_ priors: Priors) -> [RotatedBox] {
-        priors.anchors.map { a in
-            RotatedBox(centerX: (a.x1 + a.x2) / 2, centerY: (a.y1 + a.y2) / 2, width: a.x2 - a.x1, height: a.y2 - a.y1, angle: 0)
-        }
+    /// An anchor as an oriented box (angle 0).
+    static func rotatedAnchor(_ a: Box) -> RotatedBox {
+        RotatedBox(centerX: (a.x1 + a.x2) / 2, centerY: (a.y1 + a.y2) / 2, width: a.x2 - a.x1, height: a.y2 - a.y1, angle: 0)
     }
 
-    func rotatedAssignment(anchors: [RotatedBox], truth: GroundTruth) -> Assignment {
+    /// `anchors`: the priors' `RotatedQuad`s, made once per batch and shared by its images.
+    func rotatedAssignment(anchors: [RotatedQuad], truth: GroundTruth) -> Assignment {
         precondition(truth.rotatedBoxes.count == truth.boxes.count,
                      "\(config.kind.rawValue): ground truth without oriented boxes (\(truth.rotatedBoxes.count) for \(truth.boxes.count) objects)")
-        return MaxIoUAssigner.retinaNet.assign(overlaps: rotatedBoxOverlaps(truth.rotatedBoxes, anchors))
+        return MaxIoUAssigner.retinaNet.assign(overlaps: rotatedBoxOverlaps(truth.rotatedBoxes.map(RotatedQuad.init), anchors))
     }
 
     /// [N, R] regression rows of the chosen priors → [N, 5] deltas (differentiable).
@@ -42,8 +41,7 @@ extension DenseDetector {
         var losses: [String: Tensor] = [:]
         losses["loss_cls"] = out.cls.reshaped([-1, k]).softFocalLoss(
             SoftFocalTargets(classIndex: t.classIndex, score: [Float](repeating: 1, count: t.classIndex.count), weight: t.classWeight)) / numPos
-        let anchors = rotatedAnchors(out.priors)
-        let local = t.positives.map { anchors[$0 % p] }
+        let local = t.positives.map { Self.rotatedAnchor(out.priors.anchors[$0 % p]) }
         let deltas = rotatedDeltas(out.reg.reshaped([-1, config.regressionChannels]).indexSelect(axis: 0, t.positives))
         let ones = [Float](repeating: 1, count: local.count)
         switch config.kind {
@@ -75,7 +73,7 @@ extension DenseDetector {
     /// NMS, the best `maxPerImage`. `boxes` are the detections' axis-aligned hulls.
     func detectRotated(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
         let k = config.numClasses, p = out.priors.layout.count, r = config.regressionChannels
-        let anchors = rotatedAnchors(out.priors), post = config.postprocess
+        let post = config.postprocess
         let bins = config.regMax + 1, values = rotatedBinValues
         return (0..<out.batch).map { b in
             let scores = out.cls.data[(b * p * k)..<((b + 1) * p * k)].map { 1 / (1 + Foundation.exp(-$0)) }
@@ -97,7 +95,7 @@ extension DenseDetector {
                             delta.append(z[base + v])
                         }
                     }
-                    let box = RotatedDeltaCoder.le90.decode(prior: anchors[i], delta: (delta[0], delta[1], delta[2], delta[3], delta[4]),
+                    let box = RotatedDeltaCoder.le90.decode(prior: Self.rotatedAnchor(out.priors.anchors[i]), delta: (delta[0], delta[1], delta[2], delta[3], delta[4]),
                                                             maxShape: imageSizes[b])
                     for c in 0..<k where scores[i * k + c] > post.scoreThreshold {
                         boxes.append(box); candScores.append(scores[i * k + c]); labels.append(c); priors.append(i)

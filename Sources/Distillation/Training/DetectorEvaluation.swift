@@ -55,12 +55,13 @@ public struct RotatedEvaluation: Sendable {
         let objectItems = objects.map { VOCItem(imageID: $0.imageID, classID: $0.classID, difficult: $0.difficult) }
         let detectionItems = detections.map { VOCItem(imageID: $0.imageID, classID: $0.classID, score: Double($0.score)) }
         // IoUs once per (detection, object of its image and class); every threshold reuses them.
+        let detectionQuads = detections.map { RotatedQuad($0.box) }, objectQuads = objects.map { RotatedQuad($0.box) }
         var cache: [Int: Double] = [:]
         let count = objects.count
         func overlap(_ d: Int, _ o: Int) -> Double {
             let key = d * count + o
             if let v = cache[key] { return v }
-            let v = Double(rotatedIoU(detections[d].box, objects[o].box))
+            let v = Double(detectionQuads[d].iou(objectQuads[o]))
             cache[key] = v
             return v
         }

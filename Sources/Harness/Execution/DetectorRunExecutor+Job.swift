@@ -34,8 +34,8 @@ extension DetectorRunExecutor {
         // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
         // diverging a run at reduced scale; at full each detector keeps its own config's
         // (RetinaNet and FCOS: 35; ATSS, GFL and the LD configs: none).
-        let clipped: Set<String> = ["retinanet", "fcos", "rotated_retinanet", "gwd"]
-        training.gradientClip = spec.scale == .full && !clipped.contains(spec.detector) ? nil : 35
+        let clipped = detector.kind.isRetinaNetLike || detector.kind == .fcos
+        training.gradientClip = spec.scale == .full && !clipped ? nil : 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
         var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
         if let areaRanges { run.evaluation.areaRanges = areaRanges }
@@ -130,7 +130,7 @@ extension DetectorRunExecutor {
 
     /// The torchvision ImageNet weights of a full-scale backbone:
     /// `<data root>/pretrained/resnet<depth>.safetensors` (a torchvision state dict saved with
-    /// `safetensors.torch.save_file`; README "Full scale").
+    /// `safetensors.torch.save_file`; README "Scale profiles", Datasets).
     static func imageNetWeights(_ backbone: BackboneConfig, dataRoot: URL) throws -> URL {
         guard backbone.family == .resnet, let depth = backbone.depth else {
             throw RunFailure.other("backbone \(backbone.name) at full scale: ImageNet weights are read for torchvision ResNets only")

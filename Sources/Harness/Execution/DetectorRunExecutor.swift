@@ -42,7 +42,9 @@ public struct DetectorRunExecutor: RunExecutor {
             return .notImplemented("backbone \(what): not implemented yet")
         }
         if let variant = spec.dataset.synthetic {
-            if let why = Self.syntheticSupport(spec, variant: variant) { return .notImplemented(why) }
+            guard Self.syntheticVariants.contains(variant) else {
+                return .notImplemented("dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet")
+            }
         } else {
             guard RealDatasets.classCounts[spec.dataset.name] != nil else {
                 return .notImplemented("dataset \(spec.dataset.name) at full scale: no reader yet")
@@ -50,9 +52,13 @@ public struct DetectorRunExecutor: RunExecutor {
             guard spec.backbone.family == .resnet else {
                 return .notImplemented("backbone \(spec.backbone.name) at full scale: ImageNet weights are read for torchvision ResNets only")
             }
-            if DenseDetectorKind(rawValue: spec.detector)!.isRotated {
-                return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): oriented ground truth is needed")
-            }
+        }
+        // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
+        // rotated detector needs oriented ground truth (no real dataset with it is read yet).
+        let oriented = spec.dataset.synthetic == "oriented"
+        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != oriented {
+            return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): "
+                                   + (oriented ? "axis-aligned detectors are not scored on oriented scenes" : "oriented ground truth is needed"))
         }
         if !spec.distillation.isEmpty {
             do { _ = try Self.terms(spec) } catch {
@@ -61,20 +67,6 @@ public struct DetectorRunExecutor: RunExecutor {
         }
         if let analysis = spec.analysis { return analysisSupport(spec, analysis) }
         return .supported
-    }
-
-    /// Why a synthetic variant cannot be scored for this spec, or nil.
-    static func syntheticSupport(_ spec: RunSpec, variant: String) -> String? {
-        guard Self.syntheticVariants.contains(variant) else {
-            return "dataset \(spec.dataset.name) (synthetic \(variant)): its metrics are not implemented yet"
-        }
-        // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
-        // rotated detector needs oriented ground truth.
-        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != (variant == "oriented") {
-            return "detector \(spec.detector) on dataset \(spec.dataset.name): "
-                + (variant == "oriented" ? "axis-aligned detectors are not scored on oriented scenes" : "oriented ground truth is needed")
-        }
-        return nil
     }
 
     /// Whether an analysis run (`RunAnalysis`) can be measured: a known kind and a dense teacher
