@@ -42,6 +42,23 @@ import Tensor
         #expect(deltas.shape == [2, 5] && deltas.data.allSatisfy { Swift.abs($0) < 1e-6 })
     }
 
+    /// MaxIoU (0.5 / 0.4, low-quality matches) on rotated IoU. Gt 0: a 4×1 bar turned 90° at
+    /// (10, 10): anchor 0 (the same bar upright, 1×4) has IoU 1 → positive; anchor 1 (the bar lying,
+    /// 4×1) IoU 1/7 → negative. Gt 1: 2×2 at (30, 10); anchor 2 ([30,9,34,11]) overlaps it by 2:
+    /// IoU 2 / (8 + 4 − 2) = 0.2 < 0.4, but it is gt 1's best anchor → positive by the low-quality
+    /// match. Anchor 3, far away: negative.
+    @Test func rotatedMaxIoUAssignmentHandWorked() {
+        let d = Self.detector(.rotatedRetinanet, distribution: false)
+        let anchors = [Box(x1: 9.5, y1: 8, x2: 10.5, y2: 12), Box(x1: 8, y1: 9.5, x2: 12, y2: 10.5),
+                       Box(x1: 30, y1: 9, x2: 34, y2: 11), Box(x1: 50, y1: 50, x2: 52, y2: 52)]
+        let truth = GroundTruth(boxes: [Box(x1: 9.5, y1: 8, x2: 10.5, y2: 12), Box(x1: 29, y1: 9, x2: 31, y2: 11)], labels: [0, 1],
+                                rotatedBoxes: [RotatedBox(centerX: 10, centerY: 10, width: 4, height: 1, angle: -.pi / 2),
+                                               RotatedBox(centerX: 30, centerY: 10, width: 2, height: 2, angle: 0)])
+        let a = d.rotatedAssignment(anchors: anchors.map { RotatedQuad(DenseDetector.rotatedAnchor($0)) }, truth: truth)
+        #expect(a.gtIndices == [0, Assignment.negative, 1, Assignment.negative])
+        #expect(Swift.abs(a.overlaps[0] - 1) < 1e-5 && Swift.abs(a.overlaps[1] - 1.0 / 7) < 1e-5 && Swift.abs(a.overlaps[2] - 0.2) < 1e-5)
+    }
+
     @Test(arguments: [(DenseDetectorKind.rotatedRetinanet, false), (.gwd, false), (.rotatedRetinanet, true), (.gwd, true)])
     func learnsAToyProblem(_ kind: DenseDetectorKind, _ distribution: Bool) throws {
         let samples = (0..<4).map { Self.toyImage(seed: UInt64(20 + $0)) }
