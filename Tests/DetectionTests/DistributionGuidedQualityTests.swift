@@ -35,6 +35,25 @@ import Tensor
         }
     }
 
+    /// The top-k selection agrees with a full descending sort, ties included (logits drawn from
+    /// four values, 17 bins, so most sides hold equal probabilities across the top-4 boundary).
+    @Test func statisticsMatchAFullSortWithTies() {
+        let bins = 17, plane = 6
+        var rng = RNG(seed: 11)
+        let logits = (0..<(2 * 4 * bins * plane)).map { _ in Float(rng.int(below: 4)) * 0.5 }
+        let stats = DistributionGuidedQuality.statistics(Tensor(shape: [2, 4 * bins, 2, 3], data: logits), bins: bins, topK: 4)
+        for row in 0..<8 { for j in 0..<plane {
+            let side = (0..<bins).map { Double(logits[(row * bins + $0) * plane + j]) }
+            let total = side.map { Foundation.exp($0) }.reduce(0, +)
+            let top = side.map { Foundation.exp($0) / total }.sorted(by: >).prefix(4)
+            let expected = Array(top) + [top.reduce(0, +) / 4]
+            for s in 0..<5 {
+                let got = stats.data[(row * 5 + s) * plane + j]
+                #expect(Swift.abs(Double(got) - expected[s]) < 1e-6, "side \(row) location \(j) statistic \(s): \(got)")
+            }
+        } }
+    }
+
     /// σ(joint) = σ(c)·σ(u) exactly, finite even where the product underflows a float.
     @Test(arguments: [(Float(0), Float(0)), (2, -1), (-3, 4), (40, -40), (-40, -40), (60, 60)])
     func jointLogitIsTheLogitOfTheProduct(_ c: Float, _ u: Float) {

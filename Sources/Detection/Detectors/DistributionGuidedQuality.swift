@@ -38,13 +38,23 @@ public final class DistributionGuidedQuality: Module {
         let plane = h * w
         var indices = [Int](repeating: 0, count: b * 4 * k * plane)
         prob.data.withUnsafeBufferPointer { p in
-            var order = [Int](repeating: 0, count: bins)
+            var best = [Int](repeating: 0, count: k)
             for row in 0..<(b * 4) { for j in 0..<plane {
                 let base = row * bins * plane + j
-                for i in 0..<bins { order[i] = i }
-                // Descending; equal probabilities keep the lower bin first (deterministic).
-                order.sort { p[base + $0 * plane] > p[base + $1 * plane] || (p[base + $0 * plane] == p[base + $1 * plane] && $0 < $1) }
-                for r in 0..<k { indices[(row * k + r) * plane + j] = order[r] }
+                // Insertion into the k best so far, descending; a later bin displaces an earlier
+                // one only when strictly more probable, so ties keep the lower bin first.
+                var filled = 0
+                for i in 0..<bins {
+                    let value = p[base + i * plane]
+                    var slot = filled
+                    while slot > 0 && value > p[base + best[slot - 1] * plane] { slot -= 1 }
+                    guard slot < k else { continue }
+                    var move = Swift.min(filled, k - 1)
+                    while move > slot { best[move] = best[move - 1]; move -= 1 }
+                    best[slot] = i
+                    filled = Swift.min(filled + 1, k)
+                }
+                for r in 0..<k { indices[(row * k + r) * plane + j] = best[r] }
             } }
         }
         let top = prob.gather(axis: 2, indices: indices, indexShape: [b, 4, k, h, w])

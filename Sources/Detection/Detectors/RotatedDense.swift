@@ -82,7 +82,7 @@ extension DenseDetector {
                 let rows = Array(scores[(level.start * k)..<((level.start + level.count) * k)])
                 kept += preselectedPriors(rows, numClasses: k, nmsPre: post.nmsPre).map { $0 + level.start }
             }
-            var boxes: [RotatedBox] = [], candScores: [Float] = [], labels: [Int] = [], priors: [Int] = []
+            var decoded: [RotatedBox] = [], keptScores: [Float] = []
             out.reg.data.withUnsafeBufferPointer { z in
                 for i in kept {
                     var delta: [Float] = []
@@ -95,13 +95,15 @@ extension DenseDetector {
                             delta.append(z[base + v])
                         }
                     }
-                    let box = RotatedDeltaCoder.le90.decode(prior: Self.rotatedAnchor(out.priors.anchors[i]), delta: (delta[0], delta[1], delta[2], delta[3], delta[4]),
-                                                            maxShape: imageSizes[b])
-                    for c in 0..<k where scores[i * k + c] > post.scoreThreshold {
-                        boxes.append(box); candScores.append(scores[i * k + c]); labels.append(c); priors.append(i)
-                    }
+                    decoded.append(RotatedDeltaCoder.le90.decode(prior: Self.rotatedAnchor(out.priors.anchors[i]),
+                                                                 delta: (delta[0], delta[1], delta[2], delta[3], delta[4]),
+                                                                 maxShape: imageSizes[b]))
+                    keptScores += scores[(i * k)..<((i + 1) * k)]
                 }
             }
+            let candidates = MulticlassCandidates(scores: keptScores, numClasses: k, scoreThreshold: post.scoreThreshold)
+            let boxes = candidates.rows.map { decoded[$0] }, candScores = candidates.scores, labels = candidates.labels
+            let priors = candidates.rows.map { kept[$0] }
             let keep = batchedRotatedNMS(boxes: boxes, scores: candScores, classes: labels, iouThreshold: post.iouThreshold,
                                          maxKept: post.maxPerImage > 0 ? post.maxPerImage : nil)
             var result = Detections(boxes: keep.map { boxes[$0].enclosingBox }, scores: keep.map { candScores[$0] },

@@ -34,19 +34,31 @@ public func multiclassNMS(boxes: [Box], scores: [Float], numClasses: Int, scoreT
     precondition(scores.count == n * numClasses, "multiclassNMS: \(scores.count) scores for \(n) boxes × \(numClasses) classes")
     precondition(scoreFactors == nil || scoreFactors!.count == n, "multiclassNMS: score factors for \(scoreFactors!.count) of \(n) boxes")
     precondition(priorIndices == nil || priorIndices!.count == n, "multiclassNMS: prior indices for \(priorIndices!.count) of \(n) boxes")
-    var candBoxes: [Box] = [], candScores: [Float] = [], candLabels: [Int] = [], candPriors: [Int] = []
-    for i in 0..<n {
-        for c in 0..<numClasses {
-            let s = scores[i * numClasses + c]
-            guard s > scoreThreshold else { continue }
-            candBoxes.append(boxes[i])
-            candScores.append(scoreFactors.map { s * $0[i] } ?? s)
-            candLabels.append(c)
-            candPriors.append(priorIndices?[i] ?? i)
-        }
-    }
+    let candidates = MulticlassCandidates(scores: scores, numClasses: numClasses, scoreThreshold: scoreThreshold,
+                                          scoreFactors: scoreFactors)
+    let candBoxes = candidates.rows.map { boxes[$0] }, candScores = candidates.scores, candLabels = candidates.labels
+    let candPriors = candidates.rows.map { priorIndices?[$0] ?? $0 }
     let keep = batchedNMS(boxes: candBoxes, scores: candScores, classes: candLabels, iouThreshold: iouThreshold,
                           maxKept: maxPerImage > 0 ? maxPerImage : nil)
     return Detections(boxes: keep.map { candBoxes[$0] }, scores: keep.map { candScores[$0] },
                       labels: keep.map { candLabels[$0] }, priorIndices: keep.map { candPriors[$0] })
+}
+
+/// The candidates of `multiclass_nms` (axis-aligned and rotated): the (row, class) pairs with
+/// score > `scoreThreshold` (strict), row-major, class-minor; each score times its row's factor
+/// when there is one, applied after the threshold as mmdet does.
+public struct MulticlassCandidates: Sendable {
+    public var rows: [Int] = [], scores: [Float] = [], labels: [Int] = []
+
+    /// `scores` is n × numClasses row-major.
+    public init(scores: [Float], numClasses: Int, scoreThreshold: Float, scoreFactors: [Float]? = nil) {
+        for i in 0..<(scores.count / numClasses) {
+            for c in 0..<numClasses {
+                let s = scores[i * numClasses + c]
+                guard s > scoreThreshold else { continue }
+                rows.append(i); labels.append(c)
+                self.scores.append(scoreFactors.map { s * $0[i] } ?? s)
+            }
+        }
+    }
 }
