@@ -13,7 +13,8 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     public var weightDecay: Float = 1e-4
     public var warmupIterations: Int = 0
     public var warmupRatio: Double = 0.001
-    /// Step decay at these fractions of `iterations` (mmdet 1x: 8/12 and 11/12), or cosine.
+    /// Step decay ×0.1 at these fractions of `iterations` (mmdet 1x: 8/12 and 11/12) or after
+    /// these iterations, or cosine.
     public var decay: Decay = .steps([8.0 / 12, 11.0 / 12])
     /// Global gradient-norm clip (nil: none, as mmdet's one-stage configs).
     public var gradientClip: Float?
@@ -25,6 +26,7 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
 
     public enum Decay: Sendable, Codable, Equatable {
         case steps([Double])
+        case milestones([Int])
         case cosine
     }
 
@@ -36,6 +38,7 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
         let decay: LearningRateSchedule.Decay
         switch self.decay {
         case .steps(let fractions): decay = .step(milestones: fractions.map { Int($0 * Double(iterations)) }, gamma: 0.1)
+        case .milestones(let steps): decay = .step(milestones: steps, gamma: 0.1)
         case .cosine: decay = .cosine(totalIterations: iterations, minimumRatio: 0)
         }
         return LearningRateSchedule(baseLearningRate: learningRate, warmupIterations: warmupIterations,

@@ -9,7 +9,6 @@ import NN
 /// README's "Scale profiles" for the choices).
 extension DetectorRunExecutor {
     static func detectionRun(_ spec: RunSpec, dataRoot: URL = URL(fileURLWithPath: TableRunRequest.defaultDataRoot)) throws -> DetectionRun {
-        let numbers = ScaleCalibration.numbers(for: spec.scale)
         // The weights file is checked before the (large) annotation files are parsed.
         let weights = spec.dataset.synthetic == nil ? try imageNetWeights(spec.backbone, dataRoot: dataRoot) : nil
         let (train, val, areaRanges) = try datasets(spec, dataRoot: dataRoot)
@@ -20,9 +19,26 @@ extension DetectorRunExecutor {
         }
         let detector = try detectorConfig(spec, numClasses: train.numClasses)
 
+        let training = trainingConfig(spec, detector: detector.kind)
+        var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
+        if let areaRanges { run.evaluation.areaRanges = areaRanges }
+        if let weights {
+            run.evaluation.transform = realImageTransform(spec.dataset)
+            run.imageNetWeights = weights
+        }
+        return run
+    }
+
+    /// The optimisation of `spec`: the paper's SGD recipe (full: the table's `recipe`), or the
+    /// small profile's reduced-scale variant of it.
+    static func trainingConfig(_ spec: RunSpec, detector kind: DenseDetectorKind) -> TrainingConfig {
+        let numbers = ScaleCalibration.numbers(for: spec.scale)
         let iterations = spec.schedule.iterations
+        // Linear scaling from the paper's rate at 16 images (full: its recipe's; else 0.01).
+        let rateAt16 = spec.schedule.learningRate ?? 0.01
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
-                                      learningRate: 0.01 * Double(spec.schedule.batchSize) / 16)
+                                      learningRate: rateAt16 * Double(spec.schedule.batchSize) / 16)
+        if let decays = spec.schedule.decayIterations { training.decay = .milestones(decays) }
         training.warmupIterations = Swift.min(500, iterations / 10)
         if numbers.recipe == .reducedScale {
             training.learningRate *= 2
@@ -34,16 +50,10 @@ extension DetectorRunExecutor {
         // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
         // diverging a run at reduced scale; at full each detector keeps its own config's
         // (RetinaNet and FCOS: 35; ATSS, GFL and the LD configs: none).
-        let clipped = detector.kind.isRetinaNetLike || detector.kind == .fcos
+        let clipped = kind.isRetinaNetLike || kind == .fcos
         training.gradientClip = spec.scale == .full && !clipped ? nil : 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
-        var run = DetectionRun(detector: detector, training: training, train: train, val: val, seed: UInt64(spec.seed))
-        if let areaRanges { run.evaluation.areaRanges = areaRanges }
-        if let weights {
-            run.evaluation.transform = realImageTransform(spec.dataset)
-            run.imageNetWeights = weights
-        }
-        return run
+        return training
     }
 
     /// Real images: mmdet's keep-ratio resize to (1333, 800) (VOC: (1000, 600)), no flip.

@@ -6,11 +6,11 @@ struct RunResolver {
 
     /// The setting fields this resolver reads; any other top-level field is reported.
     static let understoodFields: Set<String> = [
-        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation",
+        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation", "recipe",
     ]
 
     /// Fields of a `teacher:` map besides its backbone's.
-    static let teacherFields: Set<String> = ["detector", "box_head", "schedule", "multiscale"]
+    static let teacherFields: Set<String> = ["detector", "box_head", "schedule", "multiscale", "recipe"]
 
     /// Detectors whose own box head already predicts distributions: `box_head: distribution`
     /// changes nothing there, so it is dropped and the run stays the plain detector's.
@@ -78,14 +78,15 @@ struct RunResolver {
         }
         return try model(setting: setting, modelMap: setting["student"], context: "student",
                          detector: setting["detector"], boxHead: setting["box_head"], schedule: setting["schedule"],
-                         multiscale: setting["multiscale"], split: setting["split"]?.string, terms: terms,
-                         teacher: teacher, seed: seed)
+                         multiscale: setting["multiscale"], recipe: try PaperRecipe(setting["recipe"]),
+                         split: setting["split"]?.string, terms: terms, teacher: teacher, seed: seed)
     }
 
     /// The teacher the setting names, trained on its own without distillation. Fields it leaves
     /// out come from the student's setting: the detector, its box head (so an LD teacher gets the
     /// student's distributional head), the schedule (UniKD's teachers state none) and multi-scale
-    /// training; the dataset is always the student's.
+    /// training; the dataset is always the student's. The student's `recipe` comes whole only
+    /// with the student's schedule: its decays were written for that schedule's length.
     ///
     /// Seed policy: the teacher of a seed-s student is trained with seed s (one teacher per seed,
     /// shared by every student of that seed). A seed is a replicate of the whole pipeline, so the
@@ -95,11 +96,15 @@ struct RunResolver {
         guard let map = setting["teacher"], map.map != nil else {
             throw NotImplemented("the setting names no teacher")
         }
+        let schedule = Self.teacherField("schedule", of: setting)
+        var recipe = try PaperRecipe(Self.teacherField("recipe", of: setting))
+        func epochs(_ value: SettingValue?) -> Int? { ScheduleSpec.epochs(of: value?.string ?? ScaleCalibration.unstatedSchedule) }
+        if map["recipe"] == nil && epochs(schedule) != epochs(setting["schedule"]) { recipe = recipe.forOtherSchedule }
         return try model(setting: setting, modelMap: map, context: "teacher",
                          detector: Self.teacherField("detector", of: setting),
                          boxHead: Self.teacherField("box_head", of: setting),
-                         schedule: Self.teacherField("schedule", of: setting),
-                         multiscale: Self.teacherField("multiscale", of: setting),
+                         schedule: schedule,
+                         multiscale: Self.teacherField("multiscale", of: setting), recipe: recipe,
                          split: split, terms: [], teacher: nil, seed: seed, ignoring: Self.teacherFields)
     }
 
@@ -109,7 +114,7 @@ struct RunResolver {
     }
 
     private func model(setting: SettingValue, modelMap: SettingValue?, context: String, detector: SettingValue?,
-                       boxHead: SettingValue?, schedule: SettingValue?, multiscale: SettingValue?, split: String?,
+                       boxHead: SettingValue?, schedule: SettingValue?, multiscale: SettingValue?, recipe: PaperRecipe, split: String?,
                        terms: [SettingValue], teacher: RunSpec?, seed: Int,
                        ignoring: Set<String> = []) throws(NotImplemented) -> RunSpec {
         let datasetName = setting["dataset"]?.string
@@ -125,7 +130,8 @@ struct RunResolver {
         case let .string(text)?: scheduleText = text
         case let value?: throw NotImplemented("schedule '\(value)': not understood (expected 1x, 2x, 24e…)")
         }
-        let resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
+        var resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
+        if scale == .full { resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name) }
         let multiscaleFlag: Bool
         switch multiscale {
         case nil: multiscaleFlag = ScaleCalibration.unstatedMultiscale

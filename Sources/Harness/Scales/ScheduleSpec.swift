@@ -7,6 +7,11 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
     public var iterations: Int
     /// Images per iteration.
     public var batchSize: Int
+    /// Full scale only (nil at smoke and small, which train under their calibrated recipe, and
+    /// absent from their specs' canonical form): the paper's learning rate at 16 images per
+    /// iteration and the iterations after which it decays ×0.1 (see `PaperRecipe`).
+    public var learningRate: Double?
+    public var decayIterations: [Int]?
 
     /// Reads "1x", "2x", "1.5x", "24e", "30e", "24 epochs"; nil for anything else.
     public static func epochs(of text: String) -> Int? {

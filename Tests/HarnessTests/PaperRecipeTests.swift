@@ -1,0 +1,108 @@
+import Distillation
+import Foundation
+import Testing
+@testable import Harness
+
+/// A table's `recipe:` (the paper's learning rate and decays) shapes full-scale runs only.
+@Suite("Paper recipe") struct PaperRecipeTests {
+    static func setting(_ changes: [String: SettingValue]) -> SettingValue {
+        var setting: [String: SettingValue] = [
+            "dataset": .string("coco"), "detector": .string("retinanet"), "schedule": .string("1x"),
+            "student": .map(["backbone": .string("resnet18")]), "teacher": .map(["backbone": .string("resnet50")]),
+            "distillation": .list([.map(["method": .string("ld")])]),
+        ]
+        setting.merge(changes) { $1 }
+        return .map(setting)
+    }
+
+    static func recipe(_ entries: [String: SettingValue]) -> SettingValue { .map(entries) }
+
+    /// COCO 1x at full is 12 × 7330 iterations; mmdetection's default decays after epochs 8 and 11.
+    @Test func mmdetectionDefaultsAtFull() throws {
+        let spec = try RunResolver(scale: .full).student(Self.setting([:]), seed: 1).get()
+        #expect(spec.schedule.iterations == 87_960 && spec.schedule.learningRate == 0.01)
+        #expect(spec.schedule.decayIterations == [58_640, 80_630])
+    }
+
+    /// RM on VOC: 18 epochs of 3 × 1035 iterations, lr 0.02, decays after epochs 14 and 16; the
+    /// teacher with the same schedule inherits it whole.
+    @Test func explicitEpochStepsAndRate() throws {
+        let setting = Self.setting(["dataset": .string("voc"), "schedule": .string("18e"),
+                                    "recipe": Self.recipe(["lr": .number(0.02), "lr_steps": .list([.number(14), .number(16)])])])
+        let spec = try RunResolver(scale: .full).student(setting, seed: 1).get()
+        #expect(spec.schedule.iterations == 18 * 3105 && spec.schedule.learningRate == 0.02)
+        #expect(spec.schedule.decayIterations == [14 * 3105, 16 * 3105])
+        #expect(spec.teacher?.schedule == spec.schedule)
+    }
+
+    /// A teacher on another schedule keeps the rate and framework, not the student's decays.
+    @Test func teacherOnAnotherScheduleDropsTheStudentsDecays() throws {
+        let setting = Self.setting(["teacher": .map(["backbone": .string("resnet50"), "schedule": .string("2x")]),
+                                    "recipe": Self.recipe(["lr": .number(0.02), "lr_steps": .list([.number(9)])])])
+        let spec = try RunResolver(scale: .full).student(setting, seed: 1).get()
+        #expect(spec.schedule.decayIterations == [9 * 7330])
+        let teacher = try #require(spec.teacher)
+        #expect(teacher.schedule.learningRate == 0.02 && teacher.schedule.iterations == 24 * 7330)
+        #expect(teacher.schedule.decayIterations == [16 * 7330, 22 * 7330])
+    }
+
+    /// Detectron2's COCO schedules (LGD) and a schedule stated in iterations (LGD on VOC).
+    @Test func detectron2Schedules() throws {
+        let resolver = RunResolver(scale: .full)
+        let d2 = Self.recipe(["framework": .string("detectron2")])
+        for (text, iterations, steps) in [("1x", 90_000, [60_000, 80_000]), ("3x", 270_000, [210_000, 250_000])] {
+            let spec = try resolver.student(Self.setting(["schedule": .string(text), "recipe": d2, "distillation": .list([])]), seed: 1).get()
+            #expect(spec.schedule.iterations == iterations && spec.schedule.decayIterations == steps)
+        }
+        let voc = Self.recipe(["framework": .string("detectron2"), "iterations": .number(24_000),
+                               "lr_steps": .list([.number(18_000), .number(22_000)])])
+        let spec = try resolver.student(Self.setting(["dataset": .string("voc"), "schedule": .string("2x"), "recipe": voc,
+                                                      "distillation": .list([])]), seed: 1).get()
+        #expect(spec.schedule.iterations == 24_000 && spec.schedule.decayIterations == [18_000, 22_000])
+        guard case .failure(let error) = resolver.student(Self.setting(["schedule": .string("18e"), "recipe": d2]), seed: 1) else {
+            Issue.record("a Detectron2 18-epoch COCO schedule has no known decays"); return
+        }
+        #expect(error.reason.contains("give iterations and lr_steps"))
+    }
+
+    /// Smoke and small ignore the recipe: the same run, the same id, nothing in the canonical form.
+    @Test func smallRunsAreUnchanged() throws {
+        let resolver = RunResolver(scale: .small)
+        let plain = try resolver.student(Self.setting([:]), seed: 1).get()
+        let withRecipe = try resolver.student(Self.setting(["recipe": Self.recipe(["lr": .number(0.02)])]), seed: 1).get()
+        #expect(plain == withRecipe && plain.id == withRecipe.id)
+        #expect(!plain.canonicalJSON.contains("learningRate") && !plain.canonicalJSON.contains("decayIterations"))
+    }
+
+    /// Malformed recipes name the field and the cell says why, at every scale.
+    @Test(arguments: [
+        (["lr_step": SettingValue.number(3)], "recipe field 'lr_step'"),
+        (["framework": .string("detectron")], "expected mmdetection or detectron2"),
+        (["lr": .number(-1)], "expected a positive number"),
+        (["lr_steps": .list([.number(11), .number(8)])], "expected increasing positive numbers"),
+        (["iterations": .number(24_000)], "iterations without lr_steps"),
+        (["lr_steps": .list([.number(12)])], "must fall inside the schedule"),
+    ])
+    func malformedRecipes(_ entries: [String: SettingValue], _ message: String) {
+        for scale in [ScaleProfile.small, .full] where !(scale == .small && message.contains("inside the schedule")) {
+            guard case .failure(let error) = RunResolver(scale: scale).student(Self.setting(["recipe": Self.recipe(entries)]), seed: 1) else {
+                Issue.record("\(entries) at \(scale) was accepted"); continue
+            }
+            #expect(error.reason.contains(message), "\(error.reason)")
+        }
+    }
+
+    /// The executor trains with the spec's rate (linearly scaled to its batch) and decays.
+    @Test func executorUsesTheRecipe() throws {
+        let setting = Self.setting(["dataset": .string("voc"), "schedule": .string("18e"), "distillation": .list([]),
+                                    "recipe": Self.recipe(["lr": .number(0.02), "lr_steps": .list([.number(14), .number(16)])])])
+        let spec = try RunResolver(scale: .full).student(setting, seed: 1).get()
+        let config = DetectorRunExecutor.trainingConfig(spec, detector: .retinanet)
+        #expect(config.learningRate == 0.02 && config.decay == .milestones([14 * 3105, 16 * 3105]))
+        let lr = config.schedule
+        #expect(lr.learningRate(at: 14 * 3105 - 1) == 0.02 && abs(lr.learningRate(at: 14 * 3105) - 0.002) < 1e-9)
+        let small = try RunResolver(scale: .small).student(setting, seed: 1).get()
+        let reduced = DetectorRunExecutor.trainingConfig(small, detector: .retinanet)
+        #expect(reduced.learningRate == 0.02 && reduced.decay == .steps([8.0 / 12, 11.0 / 12]))
+    }
+}
