@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Harness
 
@@ -29,5 +30,31 @@ import Testing
         let ends = voc.points.keys.sorted()
         #expect(ends.count == 10 && ends.last == 133)
         #expect(zip([0] + ends, ends).allSatisfy { 13...14 ~= $1 - $0 })
+    }
+}
+
+@Suite("training loss curve across attempts") struct TrainingLossCurveResumeTests {
+    /// An attempt killed at iteration 13 of 20 closed windows 2…12; its successor resumes from a
+    /// checkpoint at 10: windows 2…10 come from the file, 12 is trained again (only iterations
+    /// 11–12 count in it, as before), the rest follow. An evaluation-only attempt at the end keeps
+    /// every window, the final one included.
+    @Test func windowsSurviveAResume() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("loss-windows-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var first = TrainingLossCurve(iterations: 20, savedWindows: file)
+        for it in 1...13 { first.add(iteration: it, losses: ["loss_a": Float(it)]) }
+        #expect(first.points.keys.sorted() == [2, 4, 6, 8, 10, 12])
+        var second = TrainingLossCurve(iterations: 20, savedWindows: file)
+        for it in 11...20 { second.add(iteration: it, losses: ["loss_a": Float(100 + it)]) }
+        #expect(second.points.keys.sorted() == Array(stride(from: 2, through: 20, by: 2)))
+        #expect(second.points[10]?["train_loss_a"] == 9.5 && second.points[12]?["train_loss_a"] == 111.5)
+        let evaluationOnly = TrainingLossCurve(iterations: 20, savedWindows: file)
+        #expect(evaluationOnly.points == second.points && evaluationOnly.final["train_loss_a"] == 119.5)
+        let fresh = { () -> TrainingLossCurve in
+            var curve = TrainingLossCurve(iterations: 20, savedWindows: file)
+            curve.add(iteration: 1, losses: ["loss_a": 1])
+            return curve
+        }()
+        #expect(fresh.points.isEmpty)
     }
 }

@@ -145,7 +145,8 @@ public struct DetectorRunExecutor: RunExecutor {
         if curvePoints > 0 { run.evaluateEvery = Swift.max(1, run.training.iterations / (curvePoints + 1)) }
         var curve: [Int: [String: Double]] = [:]
         var progressTime = Date.distantPast
-        var losses = TrainingLossCurve(iterations: run.training.iterations)
+        var losses = TrainingLossCurve(iterations: run.training.iterations,
+                                       savedWindows: context.workDirectory.appendingPathComponent("loss-windows.json"))
         let outcome = try run.execute(checkpoint: checkpoint, resume: context.resumeCheckpoint, terms: terms, progress: { p in
             losses.add(iteration: p.iteration, losses: p.losses)
             guard Date().timeIntervalSince(progressTime) > 1 || p.iteration == p.total else { return }
