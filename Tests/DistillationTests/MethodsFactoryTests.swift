@@ -64,6 +64,11 @@ import Tensor
             let fi = try #require(try make(name) as? FeatureImitation)
             #expect(fi.region == region && fi.lossWeight == 2 && fi.adapters.isEmpty, "\(name)")
         }
+        let ldDeFeat = try #require(try make("defeat", ["variant": "ld_code", "weight": 1]) as? FeatureImitation)
+        #expect(ldDeFeat.region == .decoupledInsideGT && ldDeFeat.lossWeight == 1)
+        #expect(throws: DistillationMethodError.self) { try make("defeat", ["variant": "ld_code", "foreground_weight": 3]) }
+        #expect(throws: DistillationMethodError.self) { try make("defeat", ["weight": 3]) }
+        #expect(throws: DistillationMethodError.self) { try make("defeat", ["variant": "mmdet"]) }
         let adapted = try #require(try make("fitnet", [:], teacher: Self.config(fpn: 24)) as? FeatureImitation)
         #expect(adapted.adapters.count == 5 && adapted.adapters[0].weight.shape == [24, 16, 1, 1])
     }

@@ -1,3 +1,4 @@
+import Detection
 import Distillation
 import Foundation
 import Testing
@@ -104,5 +105,21 @@ import Testing
         let small = try RunResolver(scale: .small).student(setting, seed: 1).get()
         let reduced = DetectorRunExecutor.trainingConfig(small, detector: .retinanet)
         #expect(reduced.learningRate == 0.02 && reduced.decay == .steps([8.0 / 12, 11.0 / 12]))
+    }
+
+    /// At full each detector clips as its config does: mmdet's RetinaNet and FCOS at 35, LD's
+    /// GFL-ified heads and GFL not at all, mmrotate's detectors at 35; smaller scales always clip.
+    @Test func gradientClipFollowsTheDetectorsConfig() throws {
+        func clip(_ detector: String, head: String? = nil, scale: ScaleProfile = .full, dataset: String = "coco") throws -> Float? {
+            var changes: [String: SettingValue] = ["detector": .string(detector), "distillation": .list([]), "dataset": .string(dataset)]
+            if let head { changes["box_head"] = .string(head) }
+            let spec = try RunResolver(scale: scale).student(Self.setting(changes), seed: 1).get()
+            return DetectorRunExecutor.trainingConfig(spec, detector: try #require(DenseDetectorKind(rawValue: detector))).gradientClip
+        }
+        #expect(try clip("retinanet") == 35 && clip("fcos") == 35)
+        #expect(try clip("retinanet", head: "distribution") == nil && clip("fcos", head: "distribution") == nil)
+        #expect(try clip("gfl") == nil && clip("atss") == nil)
+        #expect(try clip("gwd", dataset: "dota") == 35)
+        #expect(try clip("gfl", scale: .small) == 35)
     }
 }

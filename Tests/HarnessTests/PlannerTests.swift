@@ -83,6 +83,24 @@ import Testing
         #expect(reason.contains("swin_t"))
     }
 
+    /// An `unresolved:` row runs nothing: each measured cell says why, and the plan has no run
+    /// for it (the same row without the field would be the r18-ld run).
+    @Test func unresolvedRowRunsNothing() throws {
+        let star = "  - key: r18-star\n    label: \"R-18* + LD\"\n"
+            + "    distillation: [{method: ld, region: main, temperature: 10}]\n"
+            + "    unresolved: \"the asterisk is undefined\"\n    values: {AP: 37.1}\n"
+        let yaml = RunsFixture.distillationYAML.replacingOccurrences(of: "  - key: r34\n", with: star + "  - key: r34\n")
+        #expect(yaml != RunsFixture.distillationYAML)
+        let table = try RunsFixture.distillationTable(yaml)
+        #expect(table.rows.contains { $0.key == "r18-star" && $0.unresolved == "the asterisk is undefined" })
+        let plan = Planner.plan([table], scale: .small, seeds: 1)
+        let cells = plan.tables[0].cells
+        #expect(cells[CellReference(row: "r18-star", column: "AP")] == .notImplemented("unresolved row: the asterisk is undefined"))
+        #expect(cells[CellReference(row: "r18-star", column: "Params")] == .notMeasured)
+        let withoutField = Planner.plan([try RunsFixture.distillationTable()], scale: .small, seeds: 1)
+        #expect(plan.runs.map(\.spec.id) == withoutField.runs.map(\.spec.id))
+    }
+
     @Test func runsAreSeedMajorSoEarlySeedsFinishFirst() throws {
         let (plan, _) = try plan(seeds: 3)
         let seeds = plan.runs.map(\.spec.seed)

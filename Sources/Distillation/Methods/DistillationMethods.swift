@@ -61,7 +61,7 @@ public enum DistillationMethods {
         "inside_gt_box": ["weight"],
         "main_region": ["weight"],
         "fine_grained": ["weight", "ratio"],
-        "defeat": ["foreground_weight", "background_weight", "finest_scale"],
+        "defeat": ["foreground_weight", "background_weight", "finest_scale", "variant", "weight"],
         "gi_imitation": ["weight", "top_k", "nms_iou"],
     ]
 
@@ -130,9 +130,22 @@ public enum DistillationMethods {
             case "main_region": region = .mainRegion
             case "fine_grained": region = .fineGrained(ratio: try p.number("ratio", 0.5, positive: true))
             case "defeat":
-                region = .deFeat(DeFeatMask(foregroundWeight: try p.number("foreground_weight", 3),
-                                            backgroundWeight: try p.number("background_weight", 12),
-                                            finestScale: try p.number("finest_scale", 56, positive: true)))
+                // `variant: defeat` (default): DeFeat's own definition and code; `ld_code`: the
+                // LD repository's "decouple" mode (its Table 6 implementation, 3–7× stronger).
+                switch try p.text("variant") ?? "defeat" {
+                case "defeat":
+                    if given["weight"] != nil { throw p.invalid("weight", "applies only to variant ld_code (DeFeat has foreground_weight and background_weight)") }
+                    region = .deFeat(DeFeatMask(foregroundWeight: try p.number("foreground_weight", 3),
+                                                backgroundWeight: try p.number("background_weight", 12),
+                                                finestScale: try p.number("finest_scale", 56, positive: true)))
+                case "ld_code":
+                    for name in ["foreground_weight", "background_weight", "finest_scale"] where given[name] != nil {
+                        throw p.invalid(name, "applies only to variant defeat (ld_code weighs with weight, background ×2)")
+                    }
+                    region = .decoupledInsideGT
+                case let other:
+                    throw p.invalid("variant", "must be defeat or ld_code, got '\(other)'")
+                }
             default:
                 try requireDistributions(method, student, teacher, sameBins: false)
                 let k = try p.number("top_k", 10, positive: true)

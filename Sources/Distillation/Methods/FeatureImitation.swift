@@ -24,6 +24,10 @@ public final class FeatureImitation: LossTerm {
         case fineGrained(ratio: Float)
         /// DeFeat (Guo et al. 2021) per its official code: decoupled foreground/background errors.
         case deFeat(DeFeatMask)
+        /// The LD repository's DeFeat ("decouple" in `ld_head.py`, as its earlier
+        /// `imitation_head.py` computes it): the inside-GT-box locations and the rest, each an MSE
+        /// mean as the other regions, the rest counted twice (per level 2·mean_fg + 4·mean_bg).
+        case decoupledInsideGT
         /// GI imitation (GID, Dai et al. 2021), LD variant: per level, GI boxes by NMS, top K.
         case generalInstance(GeneralInstanceSelection)
     }
@@ -61,15 +65,15 @@ public final class FeatureImitation: LossTerm {
         return ["loss_im": total]
     }
 
-    /// The location masks (per level, B·H·W, row-major) the region selects; DeFeat's is its
-    /// foreground (the background is its complement).
+    /// The location masks (per level, B·H·W, row-major) the region selects; DeFeat's (both
+    /// variants) is its foreground (the background is its complement).
     public func masks(_ inputs: LossTermInputs) -> [[Float]] {
         let priors = inputs.student.priors, layout = priors.layout, levels = PriorLevels(layout)
         let batch = inputs.student.batch
         switch region {
         case .wholeMap:
             return layout.levels.map { [Float](repeating: 1, count: batch * $0.featureSize.height * $0.featureSize.width) }
-        case .insideGTBox:
+        case .insideGTBox, .decoupledInsideGT:
             return levels.locationMasks(Self.insideGTPriors(priors: priors, truth: inputs.batch.truth), layout: layout, batch: batch)
         case .mainRegion:
             return levels.locationMasks(inputs.targets.positives, layout: layout, batch: batch)
@@ -93,6 +97,10 @@ public final class FeatureImitation: LossTerm {
             let background = mask.map { 1 - $0 }, unselected = Float(mask.count) - selected
             return [(mask, rule.foregroundWeight / (Swift.max(1, 2 * c * selected) * Float(levels))),
                     (background, rule.backgroundWeight / (Swift.max(1, 2 * c * unselected) * Float(levels)))]
+        case .decoupledInsideGT:
+            let background = mask.map { 1 - $0 }, unselected = Float(mask.count) - selected
+            return [(mask, selected > 0 ? lossWeight / (c * selected) : 0),
+                    (background, unselected > 0 ? 2 * lossWeight / (c * unselected) : 0)]
         default:
             return [(mask, selected > 0 ? lossWeight / (c * selected) : 0)]
         }

@@ -20,6 +20,10 @@ public enum Planner {
                         cells[reference] = .notMeasured
                         continue
                     }
+                    if let why = row.unresolved {
+                        cells[reference] = .notImplemented("unresolved row: " + why)
+                        continue
+                    }
                     let setting = table.effectiveSetting(row: row, column: column)
                     var bySeed: [Int: String] = [:]
                     var failure: NotImplemented?

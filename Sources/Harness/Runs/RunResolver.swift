@@ -5,9 +5,7 @@ struct RunResolver {
     let scale: ScaleProfile
 
     /// The setting fields this resolver reads; any other top-level field is reported.
-    static let understoodFields: Set<String> = [
-        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation", "recipe",
-    ]
+    static let understoodFields = TableParser.documentedSettingKeys
 
     /// Fields of a `teacher:` map besides its backbone's.
     static let teacherFields: Set<String> = ["detector", "box_head", "schedule", "multiscale", "recipe"]

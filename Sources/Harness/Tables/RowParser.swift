@@ -36,6 +36,7 @@ struct RowParser {
         let note = fields.string("note")
         let baseline = fields.string("baseline")
         let borrowed = fields.bool("borrowed") ?? false
+        let unresolved = fields.string("unresolved")
         let role = parseRole(fields)
         var valueLines: [String: Int] = [:]
         var values: [String: CellValue] = [:]
@@ -69,7 +70,7 @@ struct RowParser {
             sink.report("row key '\(key)' \(problem)", at: node["key"])
         }
         return TableRow(key: key, label: label, settingChanges: .map(changes), values: values, notes: notes,
-                        note: note, baseline: baseline, printedDeltas: deltas, borrowed: borrowed, role: role,
+                        note: note, baseline: baseline, printedDeltas: deltas, borrowed: borrowed, unresolved: unresolved, role: role,
                         line: fields.line,
                         fieldLines: Dictionary(fields.entries.map { ($0.name, $0.value.line) }, uniquingKeysWith: { a, _ in a }),
                         valueLines: valueLines, deltaLines: deltaLines)

@@ -15,7 +15,7 @@ struct TableParser {
     /// The setting fields the schema documents. A row may change these even when the table's own
     /// setting omits them (the README allows omitting `teacher`).
     static let documentedSettingKeys: Set<String> = [
-        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation",
+        "dataset", "split", "schedule", "multiscale", "detector", "box_head", "student", "teacher", "distillation", "recipe",
     ]
 
     let sink: DiagnosticSink

@@ -67,6 +67,9 @@ public struct TableRow: Sendable {
     public var printedDeltas: [String: PrintedDelta]
     /// The paper copied the row from another paper (rm's "*" and "†" rows).
     public var borrowed: Bool
+    /// Why the row cannot be encoded (a label whose meaning the extraction lost): its cells run
+    /// nothing and say so, instead of measuring a guess.
+    public var unresolved: String?
     public var role: RowRole?
     public var line: Int
     /// Line of each of the row's own fields (`baseline`, `values`…), for messages about them.
@@ -78,5 +81,6 @@ public struct TableRow: Sendable {
     /// The row fields that describe the row itself; every other field changes the setting.
     public static let reservedFields: Set<String> = [
         "key", "label", "values", "notes", "note", "baseline", "printed_deltas", "borrowed", "role",
+        "unresolved",
     ]
 }
