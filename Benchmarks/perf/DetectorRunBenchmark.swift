@@ -78,7 +78,13 @@ struct DetectorRunBenchmark {
     }
 
     func run() throws {
-        var scenes = SyntheticSceneConfig()
+        // `--variant oriented` (LD Table 5's scenes, for the rotated detectors) and a few of the
+        // scenes' knobs, for calibrating a variant.
+        var scenes = SyntheticSceneConfig(variant: value("--variant").flatMap(SyntheticSceneConfig.Variant.init(rawValue:)) ?? .standard)
+        if let v = value("--classes").flatMap(Int.init) { scenes.numClasses = v }
+        if let v = value("--elongated").flatMap(Float.init) { scenes.elongatedFraction = v }
+        if let v = value("--low-contrast").flatMap(Float.init) { scenes.lowContrastFraction = v }
+        if let v = value("--aspect-max").flatMap(Float.init) { scenes.compactAspect = scenes.compactAspect.lowerBound...v }
         scenes.trainCount = trainImages
         scenes.valCount = valImages
         scenes.imageWidth = imageSize; scenes.imageHeight = imageSize
@@ -103,6 +109,7 @@ struct DetectorRunBenchmark {
         var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses, backbone: .resnet(backboneConfig))
         detector.fpnChannels = channels; detector.headChannels = channels; detector.stackedConvs = convs
         detector.fcosRangeScale = stem == .compact ? 0.5 : 1  // ranges follow the strides (the executor's rule)
+        if value("--box-head") == "distribution" { detector.boxHead = .distribution }
         var training = TrainingConfig(iterations: iterations, batchSize: batch, learningRate: learningRate)
         training.warmupIterations = min(100, iterations / 5)
         training.gradientClip = 35

@@ -33,7 +33,7 @@ if command == "export-crops" {
     exit(0)
 }
 guard command == "train-step" else {
-    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] ...\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] [--variant oriented] [--box-head distribution] ...\n".data(using: .utf8)!)
     exit(64)
 }
 let steps = option("--steps", default: 30), batch = option("--batch", default: 8)

@@ -92,6 +92,32 @@ import Testing
         #expect(throws: NotImplemented.self) { try DatasetSpec.resolve(name: "kitti", split: nil, scale: .small).get() }
     }
 
+    /// The oriented scenes' revision 2: part of dota's identity (only dota's), applied on top of
+    /// the profile's numbers; the other variants carry no revision, so their ids are unchanged.
+    @Test func orientedScenesRevision() throws {
+        let dota = try DatasetSpec.resolve(name: "dota", split: nil, scale: .small).get()
+        let coco = try DatasetSpec.resolve(name: "coco", split: nil, scale: .small).get()
+        #expect(dota.sceneRevision == 2 && coco.sceneRevision == nil)
+        #expect(!RunsFixture.spec().canonicalJSON.contains("sceneRevision"))
+        var spec = RunsFixture.spec()
+        spec.dataset = dota
+        spec.detector = "rotated_retinanet"
+        #expect(spec.canonicalJSON.contains(#""sceneRevision":2"#))
+        let scenes = DetectorRunExecutor.sceneConfig(spec)
+        #expect(scenes.variant == .oriented && scenes.elongatedFraction == 0 && scenes.compactAspect == 1.5...2.5)
+        #expect(scenes.distractorsPerObject == 0 && scenes.lowContrastFraction == 0 && scenes.blurSigma == 0.75...2)
+        #expect(scenes.objectsPerImage.upperBound == ScaleCalibration.small.maxObjectsPerImage)
+        // Twice the iterations per schedule at small (not at smoke), and the papers' rate 0.01
+        // instead of the reduced-scale 0.02 for the rotated detectors.
+        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", scale: .small).get().iterations == 800)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", scale: .smoke).get().iterations == ScaleCalibration.smoke.iterationsPer1x)
+        spec.schedule = try ScheduleSpec.resolve("1x", dataset: "dota", scale: .small).get()
+        #expect(DetectorRunExecutor.trainingConfig(spec, detector: .rotatedRetinanet).learningRate == 0.01)
+        #expect(DetectorRunExecutor.trainingConfig(spec, detector: .gfl).learningRate == 0.02)
+        spec.dataset = coco
+        #expect(DetectorRunExecutor.sceneConfig(spec).distractorsPerObject == ScaleCalibration.small.distractorsPerObject)
+    }
+
     @Test func missingDatasetNamesTheExpectedPath() throws {
         let root = try RunsFixture.temporaryDirectory("data")
         let coco = try DatasetSpec.resolve(name: "coco", split: nil, scale: .full).get()

@@ -41,7 +41,10 @@ extension DetectorRunExecutor {
         if let decays = spec.schedule.decayIterations { training.decay = .milestones(decays) }
         training.warmupIterations = Swift.min(500, iterations / 10)
         if numbers.recipe == .reducedScale {
-            training.learningRate *= 2
+            // Twice the papers' rate, except for the rotated detectors: at 0.02 their
+            // classification loss collapsed mid-run on the oriented scenes (README "Scale
+            // profiles"); they keep the papers' 0.01.
+            if !kind.isRotated { training.learningRate *= 2 }
             training.warmupIterations = Swift.min(30, iterations / 10)
         }
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
@@ -84,6 +87,13 @@ extension DetectorRunExecutor {
         if let jitter = numbers.hueJitter { scenes.hueJitter = jitter }
         if let cap = numbers.maxObjectsPerImage {
             scenes.objectsPerImage = Swift.min(scenes.objectsPerImage.lowerBound, cap)...Swift.min(scenes.objectsPerImage.upperBound, cap)
+        }
+        if let revision = spec.dataset.sceneRevision {
+            // Only the current revision can be built: an older one's code is gone.
+            guard let current = ScaleCalibration.sceneRevisions[scenes.variant.rawValue], current.revision == revision else {
+                preconditionFailure("scenes \(scenes.variant.rawValue) revision \(revision): not the current revision")
+            }
+            current.adjust(&scenes)
         }
         scenes.seed = UInt64(spec.dataset.dataSeed ?? 0)
         scenes.imageWidth = spec.dataset.imageSize

@@ -22,6 +22,9 @@ public struct DatasetSpec: Codable, Hashable, Sendable {
     public var split: String?
     /// Synthetic: side of the square images; full: the shorter side images are resized to.
     public var imageSize: Int
+    /// Synthetic: the variant's `ScaleCalibration.sceneRevisions` revision (nil: its first
+    /// form, absent from the canonical form so earlier ids stay valid).
+    public var sceneRevision: Int?
 
     /// Where the real dataset is expected under `dataRoot`; nil for synthetic data.
     public func location(in dataRoot: URL) -> URL? {
@@ -38,7 +41,8 @@ public struct DatasetSpec: Codable, Hashable, Sendable {
             }
             return .success(DatasetSpec(name: name, synthetic: variant, dataSeed: ScaleCalibration.syntheticDataSeed,
                                         trainImages: numbers.trainImages, valImages: numbers.valImages,
-                                        directory: nil, split: nil, imageSize: numbers.imageSize))
+                                        directory: nil, split: nil, imageSize: numbers.imageSize,
+                                        sceneRevision: ScaleCalibration.sceneRevisions[variant]?.revision))
         }
         guard let real = ScaleCalibration.fullDatasets[name] else {
             return .failure(NotImplemented("dataset \(name): no reader for the real dataset"))

@@ -38,7 +38,8 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
         let numbers = ScaleCalibration.numbers(for: scale)
         let iterations: Int
         if let per1x = numbers.iterationsPer1x {
-            let scaled = Double(per1x) * Double(epochs) / Double(ScaleCalibration.epochsPerX)
+            let multiplier = Double(numbers.iterationMultipliers[dataset] ?? 1)
+            let scaled = multiplier * Double(per1x) * Double(epochs) / Double(ScaleCalibration.epochsPerX)
             iterations = max(numbers.minimumIterations, Int(scaled.rounded()))
         } else if let real = ScaleCalibration.fullDatasets[dataset] {
             iterations = epochs * real.iterationsPerEpoch * real.repeats
