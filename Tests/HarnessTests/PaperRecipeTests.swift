@@ -122,4 +122,22 @@ import Testing
         #expect(try clip("gwd", dataset: "dota") == 35)
         #expect(try clip("gfl", scale: .small) == 35)
     }
+
+    /// LD's GFL-ified RetinaNet trains at its released 0.0025, at every scale (small doubles it
+    /// as it doubles 0.01); a table's `lr` still wins at full; other detectors keep ids without a rate.
+    @Test func releasedRateOfTheGFLifiedRetinaNet() throws {
+        let gflified = ["box_head": SettingValue.string("distribution"), "distillation": .list([])]
+        let small = try RunResolver(scale: .small).student(Self.setting(gflified), seed: 1).get()
+        #expect(small.schedule.learningRate == 0.0025 && small.canonicalJSON.contains("learningRate"))
+        #expect(DetectorRunExecutor.trainingConfig(small, detector: .retinanet).learningRate == 0.005)
+        let plain = try RunResolver(scale: .small).student(Self.setting(["distillation": .list([])]), seed: 1).get()
+        #expect(plain.schedule.learningRate == nil && !plain.canonicalJSON.contains("learningRate"))
+        let distilled = try RunResolver(scale: .small).student(Self.setting(["box_head": .string("distribution")]), seed: 1).get()
+        #expect(distilled.teacher?.schedule.learningRate == 0.0025)
+        let full = try RunResolver(scale: .full).student(Self.setting(gflified), seed: 1).get()
+        #expect(full.schedule.learningRate == 0.0025)
+        var stated = gflified
+        stated["recipe"] = Self.recipe(["lr": .number(0.01)])
+        #expect(try RunResolver(scale: .full).student(Self.setting(stated), seed: 1).get().schedule.learningRate == 0.01)
+    }
 }

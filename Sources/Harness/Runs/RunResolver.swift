@@ -129,7 +129,13 @@ struct RunResolver {
         case let value?: throw NotImplemented("schedule '\(value)': not understood (expected 1x, 2x, 24e…)")
         }
         var resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
-        if scale == .full { resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name) }
+        let released = ScaleCalibration.releasedLearningRate(detector: detectorName, boxHead: head)
+        if scale == .full {
+            resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name, defaultRate: released ?? 0.01)
+        } else if let released {
+            // Part of the run's identity only where it departs from 0.01.
+            resolvedSchedule.learningRate = released
+        }
         let multiscaleFlag: Bool
         switch multiscale {
         case nil: multiscaleFlag = ScaleCalibration.unstatedMultiscale

@@ -13,7 +13,8 @@ struct PaperRecipe: Equatable {
     enum Framework: String { case mmdetection, detectron2 }
 
     var framework = Framework.mmdetection
-    /// Learning rate at 16 images per iteration; nil: 0.01, both frameworks' one-stage default.
+    /// Learning rate at 16 images per iteration; nil: the detector's released rate
+    /// (`ScaleCalibration.releasedLearningRate`, else 0.01, both frameworks' one-stage default).
     var learningRate: Double?
     /// Decay points (×0.1 each) in epochs, or in iterations when `iterations` is set.
     var steps: [Double]?
@@ -73,9 +74,10 @@ struct PaperRecipe: Equatable {
 
     /// `schedule` (resolved at full from the dataset's epoch length) with this recipe's
     /// iterations, learning rate and decay iterations.
-    func applied(to schedule: ScheduleSpec, dataset: String) throws(NotImplemented) -> ScheduleSpec {
+    /// `defaultRate`: the detector's released rate when no `lr` is given (0.01 for most).
+    func applied(to schedule: ScheduleSpec, dataset: String, defaultRate: Double = 0.01) throws(NotImplemented) -> ScheduleSpec {
         var resolved = schedule
-        resolved.learningRate = learningRate ?? 0.01
+        resolved.learningRate = learningRate ?? defaultRate
         let epochFraction = Double(schedule.iterations) / Double(schedule.epochs)
         if let steps {
             if let iterations { resolved.iterations = iterations }

@@ -126,6 +126,15 @@ public enum ScaleCalibration {
     /// order, never the data, so that seeds pair across methods.
     public static let syntheticDataSeed = 20_240_601
 
+    /// The learning rate at 16 images of a detector whose released config departs from
+    /// mmdetection's 0.01, at every scale (smoke and small multiply it as they multiply 0.01):
+    /// LD's GFL-ified RetinaNet trains at 0.0025 (HikariTJU/LD `retinagfl_r101_2x_coco.py`,
+    /// `ld_retina_r50_1x.py`); at the small profile's 0.02 it did not learn (README "Scale
+    /// profiles").
+    public static func releasedLearningRate(detector: String, boxHead: String?) -> Double? {
+        detector == "retinanet" && boxHead == "distribution" ? 0.0025 : nil
+    }
+
     /// A synthetic variant recalibrated after runs were recorded on its first form: the
     /// revision (part of the dataset's identity, so those runs stay in the store but are not
     /// taken for new ones) and the change, applied after the profile's own scene numbers.
