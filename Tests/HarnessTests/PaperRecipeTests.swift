@@ -80,7 +80,8 @@ import Testing
         (["lr_step": SettingValue.number(3)], "recipe field 'lr_step'"),
         (["framework": .string("detectron")], "expected mmdetection or detectron2"),
         (["lr": .number(-1)], "expected a positive number"),
-        (["lr_steps": .list([.number(11), .number(8)])], "expected increasing positive numbers"),
+        (["lr_steps": .list([.number(11), .number(8)])], "expected one or more increasing positive numbers"),
+        (["lr_steps": .list([])], "expected one or more increasing positive numbers"),
         (["iterations": .number(24_000)], "iterations without lr_steps"),
         (["lr_steps": .list([.number(12)])], "must fall inside the schedule"),
     ])

@@ -84,7 +84,8 @@ import Testing
     }
 
     /// An `unresolved:` row runs nothing: each measured cell says why, and the plan has no run
-    /// for it (the same row without the field would be the r18-ld run).
+    /// for it (its placeholder terms would otherwise add an LD-only run); an empty reason is an
+    /// error of the table.
     @Test func unresolvedRowRunsNothing() throws {
         let star = "  - key: r18-star\n    label: \"R-18* + LD\"\n"
             + "    distillation: [{method: ld, region: main, temperature: 10}]\n"
@@ -97,6 +98,9 @@ import Testing
         let cells = plan.tables[0].cells
         #expect(cells[CellReference(row: "r18-star", column: "AP")] == .notImplemented("unresolved row: the asterisk is undefined"))
         #expect(cells[CellReference(row: "r18-star", column: "Params")] == .notMeasured)
+        #expect(throws: (any Error).self) {
+            try RunsFixture.distillationTable(yaml.replacingOccurrences(of: "\"the asterisk is undefined\"", with: "\" \""))
+        }
         let withoutField = Planner.plan([try RunsFixture.distillationTable()], scale: .small, seeds: 1)
         #expect(plan.runs.map(\.spec.id) == withoutField.runs.map(\.spec.id))
     }

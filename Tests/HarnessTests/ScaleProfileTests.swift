@@ -103,7 +103,7 @@ import Testing
         spec.dataset = dota
         spec.detector = "rotated_retinanet"
         #expect(spec.canonicalJSON.contains(#""sceneRevision":2"#))
-        let scenes = DetectorRunExecutor.sceneConfig(spec)
+        let scenes = try DetectorRunExecutor.sceneConfig(spec)
         #expect(scenes.variant == .oriented && scenes.elongatedFraction == 0 && scenes.compactAspect == 1.5...2.5)
         #expect(scenes.distractorsPerObject == 0 && scenes.lowContrastFraction == 0 && scenes.blurSigma == 0.75...2)
         #expect(scenes.objectsPerImage.upperBound == ScaleCalibration.small.maxObjectsPerImage)
@@ -115,7 +115,7 @@ import Testing
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .rotatedRetinanet).learningRate == 0.01)
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .gfl).learningRate == 0.02)
         spec.dataset = coco
-        #expect(DetectorRunExecutor.sceneConfig(spec).distractorsPerObject == ScaleCalibration.small.distractorsPerObject)
+        #expect(try DetectorRunExecutor.sceneConfig(spec).distractorsPerObject == ScaleCalibration.small.distractorsPerObject)
     }
 
     @Test func missingDatasetNamesTheExpectedPath() throws {

@@ -26,7 +26,9 @@ public final class FeatureImitation: LossTerm {
         case deFeat(DeFeatMask)
         /// The LD repository's DeFeat ("decouple" in `ld_head.py`, as its earlier
         /// `imitation_head.py` computes it): the inside-GT-box locations and the rest, each an MSE
-        /// mean as the other regions, the rest counted twice (per level 2·mean_fg + 4·mean_bg).
+        /// mean as the other regions, the rest counted twice (per level 2·mean_fg + 4·mean_bg; a
+        /// level without foreground adds nothing). The background is compared with the teacher's
+        /// background (the HEAD `ld_head.py` indexes the teacher with the foreground there, a slip).
         case decoupledInsideGT
         /// GI imitation (GID, Dai et al. 2021), LD variant: per level, GI boxes by NMS, top K.
         case generalInstance(GeneralInstanceSelection)
@@ -98,8 +100,10 @@ public final class FeatureImitation: LossTerm {
             return [(mask, rule.foregroundWeight / (Swift.max(1, 2 * c * selected) * Float(levels))),
                     (background, rule.backgroundWeight / (Swift.max(1, 2 * c * unselected) * Float(levels)))]
         case .decoupledInsideGT:
+            // As `ld_head.py`: a level without foreground adds nothing, background included.
+            guard selected > 0 else { return [] }
             let background = mask.map { 1 - $0 }, unselected = Float(mask.count) - selected
-            return [(mask, selected > 0 ? lossWeight / (c * selected) : 0),
+            return [(mask, lossWeight / (c * selected)),
                     (background, unselected > 0 ? 2 * lossWeight / (c * unselected) : 0)]
         default:
             return [(mask, selected > 0 ? lossWeight / (c * selected) : 0)]

@@ -72,12 +72,12 @@ extension DetectorRunExecutor {
             let (train, val) = try RealDatasets.splits(spec.dataset, dataRoot: dataRoot)
             return (train, val, nil)
         }
-        let (train, val) = SyntheticScenes.splits(sceneConfig(spec))
+        let (train, val) = SyntheticScenes.splits(try sceneConfig(spec))
         return (train, val, val.areaRanges)
     }
 
     /// The synthetic scenes of a smoke or small spec, with the profile's calibration.
-    static func sceneConfig(_ spec: RunSpec) -> SyntheticSceneConfig {
+    static func sceneConfig(_ spec: RunSpec) throws -> SyntheticSceneConfig {
         let numbers = ScaleCalibration.numbers(for: spec.scale)
         var scenes = SyntheticSceneConfig(variant: SyntheticSceneConfig.Variant(rawValue: spec.dataset.synthetic ?? "") ?? .standard)
         let side = scenes.objectSide, k = numbers.objectScale
@@ -91,7 +91,7 @@ extension DetectorRunExecutor {
         if let revision = spec.dataset.sceneRevision {
             // Only the current revision can be built: an older one's code is gone.
             guard let current = ScaleCalibration.sceneRevisions[scenes.variant.rawValue], current.revision == revision else {
-                preconditionFailure("scenes \(scenes.variant.rawValue) revision \(revision): not the current revision")
+                throw RunFailure.other("scenes \(scenes.variant.rawValue) revision \(revision): only the current revision can be built")
             }
             current.adjust(&scenes)
         }
@@ -105,7 +105,7 @@ extension DetectorRunExecutor {
 
     /// The classes of a spec's dataset without reading it (teachers and plan-time checks).
     static func numClasses(_ spec: RunSpec) throws -> Int {
-        if spec.dataset.synthetic != nil { return SyntheticScenes.splits(sceneConfig(spec)).train.numClasses }
+        if spec.dataset.synthetic != nil { return SyntheticScenes.splits(try sceneConfig(spec)).train.numClasses }
         guard let classes = RealDatasets.classCounts[spec.dataset.name] else {
             throw RunFailure.other("dataset \(spec.dataset.name) at full scale: no reader yet")
         }

@@ -48,9 +48,9 @@ struct PaperRecipe: Equatable {
         }
         if let list = entries["lr_steps"] {
             let numbers = list.list?.compactMap(\.number) ?? []
-            guard let items = list.list, numbers.count == items.count, numbers.allSatisfy({ $0 > 0 }),
+            guard let items = list.list, !items.isEmpty, numbers.count == items.count, numbers.allSatisfy({ $0 > 0 }),
                   zip(numbers, numbers.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw NotImplemented("recipe lr_steps '\(list)': expected increasing positive numbers")
+                throw NotImplemented("recipe lr_steps '\(list)': expected one or more increasing positive numbers")
             }
             steps = numbers
         }

@@ -7,9 +7,10 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
     public var iterations: Int
     /// Images per iteration.
     public var batchSize: Int
-    /// Full scale only (nil at smoke and small, which train under their calibrated recipe, and
-    /// absent from their specs' canonical form): the paper's learning rate at 16 images per
-    /// iteration and the iterations after which it decays ×0.1 (see `PaperRecipe`).
+    /// The learning rate at 16 images per iteration: at full the paper's (`PaperRecipe`); at
+    /// smoke and small only a detector's released rate where it departs from 0.01
+    /// (`ScaleCalibration.releasedLearningRate`), else nil and absent from the canonical form.
+    /// `decayIterations`, full only: the iterations after which it decays ×0.1.
     public var learningRate: Double?
     public var decayIterations: [Int]?
 

@@ -37,6 +37,9 @@ struct RowParser {
         let baseline = fields.string("baseline")
         let borrowed = fields.bool("borrowed") ?? false
         let unresolved = fields.string("unresolved")
+        if unresolved?.trimmingCharacters(in: .whitespaces).isEmpty == true {
+            sink.report("\(context): unresolved needs the reason the row cannot be encoded", at: fields["unresolved"])
+        }
         let role = parseRole(fields)
         var valueLines: [String: Int] = [:]
         var values: [String: CellValue] = [:]
