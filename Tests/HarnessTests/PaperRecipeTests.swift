@@ -18,11 +18,15 @@ import Testing
 
     static func recipe(_ entries: [String: SettingValue]) -> SettingValue { .map(entries) }
 
-    /// COCO 1x at full is 12 × 7330 iterations; mmdetection's default decays after epochs 8 and 11.
+    /// COCO 1x at full is 12 × 7330 iterations; mmdetection's default decays after epochs 8 and
+    /// 11 are the trainer's default fractions, so the spec names none.
     @Test func mmdetectionDefaultsAtFull() throws {
         let spec = try RunResolver(scale: .full).student(Self.setting([:]), seed: 1).get()
         #expect(spec.schedule.iterations == 87_960 && spec.schedule.learningRate == 0.01)
-        #expect(spec.schedule.decayIterations == [58_640, 80_630])
+        #expect(spec.schedule.decayIterations == nil)
+        let lr = DetectorRunExecutor.trainingConfig(spec, detector: .retinanet).schedule
+        #expect(lr.learningRate(at: 58_639) == 0.01 && abs(lr.learningRate(at: 58_640) - 0.001) < 1e-9)
+        #expect(abs(lr.learningRate(at: 80_629) - 0.001) < 1e-9 && abs(lr.learningRate(at: 80_630) - 0.0001) < 1e-9)
     }
 
     /// RM on VOC: 18 epochs of 3 × 1035 iterations, lr 0.02, decays after epochs 14 and 16; the
@@ -44,7 +48,7 @@ import Testing
         #expect(spec.schedule.decayIterations == [9 * 7330])
         let teacher = try #require(spec.teacher)
         #expect(teacher.schedule.learningRate == 0.02 && teacher.schedule.iterations == 24 * 7330)
-        #expect(teacher.schedule.decayIterations == [16 * 7330, 22 * 7330])
+        #expect(teacher.schedule.decayIterations == nil)   // mmdetection's 16 and 22 of 24 epochs
     }
 
     /// Detectron2's COCO schedules (LGD) and a schedule stated in iterations (LGD on VOC).

@@ -34,17 +34,14 @@ extension DetectorRunExecutor {
     static func trainingConfig(_ spec: RunSpec, detector kind: DenseDetectorKind) -> TrainingConfig {
         let numbers = ScaleCalibration.numbers(for: spec.scale)
         let iterations = spec.schedule.iterations
-        // Linear scaling from the paper's rate at 16 images (full: its recipe's; else 0.01).
-        let rateAt16 = spec.schedule.learningRate ?? 0.01
+        // Linear scaling from the paper's rate at 16 images (full: its recipe's).
+        let rateAt16 = spec.schedule.learningRate ?? ScaleCalibration.paperLearningRate
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
                                       learningRate: rateAt16 * Double(spec.schedule.batchSize) / 16)
         if let decays = spec.schedule.decayIterations { training.decay = .milestones(decays) }
         training.warmupIterations = Swift.min(500, iterations / 10)
         if numbers.recipe == .reducedScale {
-            // Twice the papers' rate, except for the rotated detectors: at 0.02 their
-            // classification loss collapsed mid-run on the oriented scenes (README "Scale
-            // profiles"); they keep the papers' 0.01.
-            if !kind.isRotated { training.learningRate *= 2 }
+            training.learningRate *= ScaleCalibration.reducedScaleRateFactor(kind)
             training.warmupIterations = Swift.min(30, iterations / 10)
         }
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.

@@ -20,7 +20,7 @@ struct TrainingLossCurve {
 
     /// Where closed windows are kept between attempts (nil: nowhere).
     let savedWindows: URL?
-    private var resumed = false
+    private var started = false
 
     init(iterations: Int, savedWindows: URL? = nil) {
         total = iterations
@@ -36,10 +36,10 @@ struct TrainingLossCurve {
 
     /// Adds one iteration's losses; closes the window at its last iteration.
     mutating func add(iteration: Int, losses: [String: Float]) {
-        if !resumed {
+        if !started {
             // Windows at or after the first iteration trained now are trained again.
             points = points.filter { $0.key < iteration }
-            resumed = true
+            started = true
             save()
         }
         for (name, value) in losses { sums["train_" + name, default: 0] += Double(value) }

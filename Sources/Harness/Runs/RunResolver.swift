@@ -131,9 +131,9 @@ struct RunResolver {
         var resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
         let released = ScaleCalibration.releasedLearningRate(detector: detectorName, boxHead: head)
         if scale == .full {
-            resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name, defaultRate: released ?? 0.01)
+            resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name, releasedRate: released)
         } else if let released {
-            // Part of the run's identity only where it departs from 0.01.
+            // Part of the run's identity only where it departs from `paperLearningRate`.
             resolvedSchedule.learningRate = released
         }
         let multiscaleFlag: Bool

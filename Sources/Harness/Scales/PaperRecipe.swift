@@ -14,7 +14,7 @@ struct PaperRecipe: Equatable {
 
     var framework = Framework.mmdetection
     /// Learning rate at 16 images per iteration; nil: the detector's released rate
-    /// (`ScaleCalibration.releasedLearningRate`, else 0.01, both frameworks' one-stage default).
+    /// (`ScaleCalibration.releasedLearningRate`, else `ScaleCalibration.paperLearningRate`).
     var learningRate: Double?
     /// Decay points (×0.1 each) in epochs, or in iterations when `iterations` is set.
     var steps: [Double]?
@@ -74,27 +74,23 @@ struct PaperRecipe: Equatable {
 
     /// `schedule` (resolved at full from the dataset's epoch length) with this recipe's
     /// iterations, learning rate and decay iterations.
-    /// `defaultRate`: the detector's released rate when no `lr` is given (0.01 for most).
-    func applied(to schedule: ScheduleSpec, dataset: String, defaultRate: Double = 0.01) throws(NotImplemented) -> ScheduleSpec {
+    /// `releasedRate`: the detector's released rate, for when no `lr` is given. mmdetection's
+    /// decays (after 8/12 and 11/12 of the schedule) are `TrainingConfig`'s default, so they
+    /// leave `decayIterations` nil.
+    func applied(to schedule: ScheduleSpec, dataset: String, releasedRate: Double? = nil) throws(NotImplemented) -> ScheduleSpec {
         var resolved = schedule
-        resolved.learningRate = learningRate ?? defaultRate
+        resolved.learningRate = learningRate ?? releasedRate ?? ScaleCalibration.paperLearningRate
         let epochFraction = Double(schedule.iterations) / Double(schedule.epochs)
         if let steps {
             if let iterations { resolved.iterations = iterations }
             resolved.decayIterations = steps.map { Int((iterations == nil ? $0 * epochFraction : $0).rounded()) }
-        } else {
-            switch framework {
-            case .mmdetection:
-                // `step=[8, 11]` of 12 epochs and `[16, 22]` of 24: the same fractions.
-                resolved.decayIterations = [8.0 / 12, 11.0 / 12].map { Int(($0 * Double(schedule.iterations)).rounded()) }
-            case .detectron2:
-                guard dataset == "coco", let known = Self.detectron2COCO[schedule.epochs] else {
-                    throw NotImplemented("recipe: Detectron2's \(schedule.epochs)-epoch schedule on \(dataset) has no known "
-                                         + "decays; give iterations and lr_steps")
-                }
-                resolved.iterations = known.iterations
-                resolved.decayIterations = known.steps
+        } else if framework == .detectron2 {
+            guard dataset == "coco", let known = Self.detectron2COCO[schedule.epochs] else {
+                throw NotImplemented("recipe: Detectron2's \(schedule.epochs)-epoch schedule on \(dataset) has no known "
+                                     + "decays; give iterations and lr_steps")
             }
+            resolved.iterations = known.iterations
+            resolved.decayIterations = known.steps
         }
         if let last = resolved.decayIterations?.last, last >= resolved.iterations {
             throw NotImplemented("recipe: decays \(resolved.decayIterations ?? []) must fall inside the schedule's \(resolved.iterations) iterations")
