@@ -64,6 +64,12 @@ import Testing
         let spec = try resolver.student(Self.setting(["dataset": .string("voc"), "schedule": .string("2x"), "recipe": voc,
                                                       "distillation": .list([])]), seed: 1).get()
         #expect(spec.schedule.iterations == 24_000 && spec.schedule.decayIterations == [18_000, 22_000])
+        // Detectron2 warms up over 1000 iterations and clips no gradient, RetinaNet included.
+        let training = DetectorRunExecutor.trainingConfig(spec, detector: .retinanet)
+        #expect(spec.schedule.framework == "detectron2" && training.warmupIterations == 1000 && training.gradientClip == nil)
+        let mmdet = try resolver.student(Self.setting(["distillation": .list([])]), seed: 1).get()
+        #expect(mmdet.schedule.framework == nil && !mmdet.canonicalJSON.contains("framework"))
+        #expect(DetectorRunExecutor.trainingConfig(mmdet, detector: .retinanet).warmupIterations == 500)
         guard case .failure(let error) = resolver.student(Self.setting(["schedule": .string("18e"), "recipe": d2]), seed: 1) else {
             Issue.record("a Detectron2 18-epoch COCO schedule has no known decays"); return
         }

@@ -60,16 +60,16 @@ import Testing
         #expect(ScheduleSpec.epochs(of: "18e") == 18)
         #expect(ScheduleSpec.epochs(of: "1.5x") == 18)
         #expect(ScheduleSpec.epochs(of: "fast") == nil)
-        let small2x = try ScheduleSpec.resolve("2x", dataset: "coco", scale: .small).get()
-        let small24e = try ScheduleSpec.resolve("24e", dataset: "coco", scale: .small).get()
+        let small2x = try ScheduleSpec.resolve("2x", dataset: "coco", detector: "gfl", scale: .small).get()
+        let small24e = try ScheduleSpec.resolve("24e", dataset: "coco", detector: "gfl", scale: .small).get()
         #expect(small2x == small24e)
         #expect(small2x.iterations == 2 * ScaleCalibration.small.iterationsPer1x!)
         // "4e" at smoke would round to 3 iterations; the minimum holds.
-        #expect(try ScheduleSpec.resolve("4e", dataset: "voc", scale: .smoke).get().iterations >= ScaleCalibration.smoke.minimumIterations)
-        let full = try ScheduleSpec.resolve("1x", dataset: "coco", scale: .full).get()
+        #expect(try ScheduleSpec.resolve("4e", dataset: "voc", detector: "gfl", scale: .smoke).get().iterations >= ScaleCalibration.smoke.minimumIterations)
+        let full = try ScheduleSpec.resolve("1x", dataset: "coco", detector: "gfl", scale: .full).get()
         #expect(full.iterations == 12 * 7330 && full.batchSize == 16)
         // Unstated schedule: 1x.
-        #expect(try ScheduleSpec.resolve(nil, dataset: "coco", scale: .small).get().epochs == 12)
+        #expect(try ScheduleSpec.resolve(nil, dataset: "coco", detector: "gfl", scale: .small).get().epochs == 12)
     }
 
     @Test func datasetsMapToSyntheticVariantsOrDirectories() throws {
@@ -109,13 +109,25 @@ import Testing
         #expect(scenes.objectsPerImage.upperBound == ScaleCalibration.small.maxObjectsPerImage)
         // Twice the iterations per schedule at small (not at smoke), and the papers' rate 0.01
         // instead of the reduced-scale 0.02 for the rotated detectors.
-        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", scale: .small).get().iterations == 800)
-        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", scale: .smoke).get().iterations == ScaleCalibration.smoke.iterationsPer1x)
-        spec.schedule = try ScheduleSpec.resolve("1x", dataset: "dota", scale: .small).get()
+        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", detector: "rotated_retinanet", scale: .small).get().iterations == 800)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", detector: "rotated_retinanet", scale: .smoke).get().iterations == ScaleCalibration.smoke.iterationsPer1x)
+        spec.schedule = try ScheduleSpec.resolve("1x", dataset: "dota", detector: "gfl", scale: .small).get()
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .rotatedRetinanet).learningRate == 0.01)
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .gfl).learningRate == 0.02)
         spec.dataset = coco
         #expect(try DetectorRunExecutor.sceneConfig(spec).distractorsPerObject == ScaleCalibration.small.distractorsPerObject)
+    }
+
+    /// RetinaNet runs three times the iterations at small (2x: 2400), on top of a dataset's own
+    /// multiplier; no other detector and no other profile does.
+    @Test func retinaNetTrainsThreeTimesLongerAtSmall() throws {
+        #expect(try ScheduleSpec.resolve("1x", dataset: "coco", detector: "retinanet", scale: .small).get().iterations == 1200)
+        #expect(try ScheduleSpec.resolve("2x", dataset: "coco", detector: "retinanet", scale: .small).get().iterations == 2400)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "dota", detector: "retinanet", scale: .small).get().iterations == 2400)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "coco", detector: "fcos", scale: .small).get().iterations == 400)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "coco", detector: "retinanet", scale: .smoke).get().iterations == ScaleCalibration.smoke.iterationsPer1x)
+        #expect(try ScheduleSpec.resolve("1x", dataset: "coco", detector: "retinanet", scale: .full).get()
+            == ScheduleSpec.resolve("1x", dataset: "coco", detector: "fcos", scale: .full).get())
     }
 
     @Test func missingDatasetNamesTheExpectedPath() throws {

@@ -93,16 +93,18 @@ public final class FeatureImitation: LossTerm {
     /// Each level's masks with the factor their Σ m·(A(s) − t)² is multiplied by.
     func weightedParts(_ mask: [Float], channels c: Float, levels: Int) -> [(mask: [Float], scale: Float)] {
         let selected = mask.reduce(0, +)
+        // The decoupled regions' second part: the locations the mask leaves out.
+        var background: (mask: [Float], count: Float) { (mask.map { 1 - $0 }, Float(mask.count) - selected) }
         switch region {
         case .deFeat(let rule):
             // Σ M·d² / max(1, 2·ΣM over channel-expanded elements), averaged over levels.
-            let background = mask.map { 1 - $0 }, unselected = Float(mask.count) - selected
+            let (background, unselected) = background
             return [(mask, rule.foregroundWeight / (Swift.max(1, 2 * c * selected) * Float(levels))),
                     (background, rule.backgroundWeight / (Swift.max(1, 2 * c * unselected) * Float(levels)))]
         case .decoupledInsideGT:
             // As `ld_head.py`: a level without foreground adds nothing, background included.
             guard selected > 0 else { return [] }
-            let background = mask.map { 1 - $0 }, unselected = Float(mask.count) - selected
+            let (background, unselected) = background
             return [(mask, lossWeight / (c * selected)),
                     (background, unselected > 0 ? 2 * lossWeight / (c * unselected) : 0)]
         default:

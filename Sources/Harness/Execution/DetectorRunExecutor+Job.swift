@@ -39,7 +39,9 @@ extension DetectorRunExecutor {
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
                                       learningRate: rateAt16 * Double(spec.schedule.batchSize) / 16)
         if let decays = spec.schedule.decayIterations { training.decay = .milestones(decays) }
-        training.warmupIterations = Swift.min(500, iterations / 10)
+        let detectron2 = spec.schedule.framework == PaperRecipe.Framework.detectron2.rawValue
+        // mmdetection warms up over 500 iterations, Detectron2 over 1000 (both from 0.001×).
+        training.warmupIterations = Swift.min(detectron2 ? 1000 : 500, iterations / 10)
         if numbers.recipe == .reducedScale {
             training.learningRate *= ScaleCalibration.reducedScaleRateFactor(kind)
             training.warmupIterations = Swift.min(30, iterations / 10)
@@ -49,8 +51,9 @@ extension DetectorRunExecutor {
             ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
         // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
         // diverging a run at reduced scale; at full each detector keeps its own config's
-        // (RetinaNet and FCOS: 35; mmrotate: 35; ATSS, GFL and LD's GFL-ified heads: none).
-        let clipped = kind.isRotated || ((kind == .retinanet || kind == .fcos) && spec.boxHead == nil)
+        // (RetinaNet and FCOS: 35; mmrotate: 35; ATSS, GFL and LD's GFL-ified heads: none;
+        // Detectron2's configs: none).
+        let clipped = !detectron2 && (kind.isRotated || ((kind == .retinanet || kind == .fcos) && spec.boxHead == nil))
         training.gradientClip = spec.scale == .full && !clipped ? nil : 35
         training.checkpointEvery = Swift.max(50, iterations / 10)
         return training

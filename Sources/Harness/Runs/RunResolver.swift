@@ -96,8 +96,8 @@ struct RunResolver {
         }
         let schedule = Self.teacherField("schedule", of: setting)
         var recipe = try PaperRecipe(Self.teacherField("recipe", of: setting))
-        func epochs(_ value: SettingValue?) -> Int? { ScheduleSpec.epochs(of: value?.string ?? ScaleCalibration.unstatedSchedule) }
-        if map["recipe"] == nil && epochs(schedule) != epochs(setting["schedule"]) { recipe = recipe.forOtherSchedule }
+        let ownSchedule = ScheduleSpec.epochs(stated: schedule?.string) != ScheduleSpec.epochs(stated: setting["schedule"]?.string)
+        if map["recipe"] == nil && ownSchedule { recipe = recipe.forOtherSchedule }
         return try model(setting: setting, modelMap: map, context: "teacher",
                          detector: Self.teacherField("detector", of: setting),
                          boxHead: Self.teacherField("box_head", of: setting),
@@ -128,7 +128,7 @@ struct RunResolver {
         case let .string(text)?: scheduleText = text
         case let value?: throw NotImplemented("schedule '\(value)': not understood (expected 1x, 2x, 24e…)")
         }
-        var resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, scale: scale).get()
+        var resolvedSchedule = try ScheduleSpec.resolve(scheduleText, dataset: dataset.name, detector: detectorName, scale: scale).get()
         let released = ScaleCalibration.releasedLearningRate(detector: detectorName, boxHead: head)
         if scale == .full {
             resolvedSchedule = try recipe.applied(to: resolvedSchedule, dataset: dataset.name, releasedRate: released)

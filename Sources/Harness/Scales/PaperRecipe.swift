@@ -80,6 +80,7 @@ struct PaperRecipe: Equatable {
     func applied(to schedule: ScheduleSpec, dataset: String, releasedRate: Double? = nil) throws(NotImplemented) -> ScheduleSpec {
         var resolved = schedule
         resolved.learningRate = learningRate ?? releasedRate ?? ScaleCalibration.paperLearningRate
+        if framework == .detectron2 { resolved.framework = framework.rawValue }
         let epochFraction = Double(schedule.iterations) / Double(schedule.epochs)
         if let steps {
             if let iterations { resolved.iterations = iterations }

@@ -13,6 +13,9 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
     /// `decayIterations`, full only: the iterations after which it decays ×0.1.
     public var learningRate: Double?
     public var decayIterations: [Int]?
+    /// Full only: "detectron2" where the paper trains with Detectron2's conventions (1000
+    /// warm-up iterations, no gradient clipping); nil: mmdetection's.
+    public var framework: String?
 
     /// Reads "1x", "2x", "1.5x", "24e", "30e", "24 epochs"; nil for anything else.
     public static func epochs(of text: String) -> Int? {
@@ -29,17 +32,20 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
         return nil
     }
 
-    /// The schedule `text` (nil: unstated, trained as `ScaleCalibration.unstatedSchedule`) on
-    /// `dataset` at `scale`.
-    static func resolve(_ text: String?, dataset: String, scale: ScaleProfile) -> Result<ScheduleSpec, NotImplemented> {
-        let written = text ?? ScaleCalibration.unstatedSchedule
-        guard let epochs = epochs(of: written) else {
-            return .failure(NotImplemented("schedule '\(written)': not understood (expected 1x, 2x, 24e…)"))
+    /// The epochs of a table's schedule field: `text`, or `ScaleCalibration.unstatedSchedule`
+    /// where the table states none.
+    static func epochs(stated text: String?) -> Int? { epochs(of: text ?? ScaleCalibration.unstatedSchedule) }
+
+    /// The schedule `text` (nil: unstated, trained as `ScaleCalibration.unstatedSchedule`) of
+    /// `detector` on `dataset` at `scale`.
+    static func resolve(_ text: String?, dataset: String, detector: String, scale: ScaleProfile) -> Result<ScheduleSpec, NotImplemented> {
+        guard let epochs = epochs(stated: text) else {
+            return .failure(NotImplemented("schedule '\(text ?? "")': not understood (expected 1x, 2x, 24e…)"))
         }
         let numbers = ScaleCalibration.numbers(for: scale)
         let iterations: Int
         if let per1x = numbers.iterationsPer1x {
-            let multiplier = Double(numbers.iterationMultipliers[dataset] ?? 1)
+            let multiplier = Double((numbers.iterationMultipliers[dataset] ?? 1) * (numbers.detectorIterationMultipliers[detector] ?? 1))
             let scaled = multiplier * Double(per1x) * Double(epochs) / Double(ScaleCalibration.epochsPerX)
             iterations = max(numbers.minimumIterations, Int(scaled.rounded()))
         } else if let real = ScaleCalibration.fullDatasets[dataset] {
