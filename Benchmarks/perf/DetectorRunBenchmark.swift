@@ -105,7 +105,8 @@ struct DetectorRunBenchmark {
             return
         }
         if overfit { val = SyntheticScenes(config: scenes, split: .train) }  // scores the training images
-        let backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
+        var backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
+        backboneConfig.deformable = arguments.contains("--dcn")  // C3–C5, from the plain network's pretraining
         var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses, backbone: .resnet(backboneConfig))
         detector.fpnChannels = channels; detector.headChannels = channels; detector.stackedConvs = convs
         detector.fcosRangeScale = stem == .compact ? 0.5 : 1  // ranges follow the strides (the executor's rule)

@@ -29,10 +29,11 @@ public struct Checkpoint {
     }
 
     /// Restores a model and optimizers captured by `init(iteration:model:optimizers:rngs:)`.
-    public func restore(model: Module, optimizers: [String: any Optimizer]) throws {
+    /// `mayKeepOwn`: as `Module.load`'s.
+    public func restore(model: Module, optimizers: [String: any Optimizer], mayKeepOwn: (String) -> Bool = { _ in false }) throws {
         var modelState: [String: Tensor] = [:]
         for (key, t) in tensors where key.hasPrefix("model.") { modelState[String(key.dropFirst(6))] = t }
-        try model.load(state: modelState)
+        try model.load(state: modelState, mayKeepOwn: mayKeepOwn)
         for (name, opt) in optimizers {
             let prefix = "optim.\(name)."
             var s: [String: [Float]] = [:]

@@ -66,9 +66,11 @@ open class Module {
     public func zeroGrad() { for p in parameters { p.grad = nil } }
 
     /// Copies parameter and buffer values from `state` by name; names missing in either side are
-    /// errors, so a checkpoint never loads silently into the wrong architecture.
-    public func load(state: [String: Tensor]) throws {
-        let mine = namedParameters() + namedBuffers()
+    /// errors, so a checkpoint never loads silently into the wrong architecture. `mayKeepOwn`
+    /// names this module's tensors that `state` may lack; they keep their values (a deformable
+    /// convolution's offset branch, loading a plain network's weights).
+    public func load(state: [String: Tensor], mayKeepOwn: (String) -> Bool = { _ in false }) throws {
+        let mine = (namedParameters() + namedBuffers()).filter { state[$0.name] != nil || !mayKeepOwn($0.name) }
         let missing = mine.map(\.name).filter { state[$0] == nil }
         let unexpected = Set(state.keys).subtracting(mine.map(\.name))
         guard missing.isEmpty && unexpected.isEmpty else {

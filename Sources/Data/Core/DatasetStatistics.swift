@@ -26,7 +26,7 @@ public struct DatasetStatistics: Equatable, Sendable {
         var stats = DatasetStatistics(perClass: [Int](repeating: 0, count: dataset.numClasses))
         var sides: [Float] = []
         var visibleSum = 0.0
-        let samples = try parallelMap(indices.count) { k in Result { try dataset.sample(indices.lowerBound + k).objects } }
+        let samples = parallelMap(indices.count) { k in Result { try dataset.sample(indices.lowerBound + k).objects } }
         for result in samples {
             let objects = try result.get()
             stats.images += 1

@@ -20,8 +20,10 @@ public struct PretrainedBackbones {
     }
 
     /// The cached weights for `backbone`, pretraining them first when absent.
-    public func weights(for backbone: BackboneChoice, recipe: BackbonePretraining,
+    /// A deformable backbone shares its plain counterpart's weights (`BackbonePretraining.load`).
+    public func weights(for requested: BackboneChoice, recipe: BackbonePretraining,
                  progress: (String) -> Void) throws -> URL {
+        let backbone = requested.withoutDeformableConvolutions
         let key = Self.key(backbone, recipe, revision: revision)
         let url = directory.appendingPathComponent("pretrained-\(key).ckpt")
         if FileManager.default.fileExists(atPath: url.path) { return url }
@@ -58,6 +60,13 @@ public struct PretrainedBackbones {
 }
 
 extension BackboneChoice {
+    /// The same backbone with plain convolutions where it has deformable ones.
+    var withoutDeformableConvolutions: BackboneChoice {
+        guard case .resnet(var c) = self, c.deformable else { return self }
+        c.deformable = false
+        return .resnet(c)
+    }
+
     /// Everything that decides the architecture's weights layout.
     var identity: String {
         switch self {

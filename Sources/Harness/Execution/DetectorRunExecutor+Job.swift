@@ -121,6 +121,7 @@ extension DetectorRunExecutor {
             var c = ResNet.Config(depth: spec.backbone.depth ?? 50, widthMultiplier: Float(spec.backbone.widthMultiplier),
                                   stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
             c.norm = .batch
+            c.deformable = spec.backbone.deformable
             if spec.scale == .full {
                 // mmdet's ImageNet-initialised backbones: stem and stage 1 frozen, BatchNorm on
                 // running statistics with trainable affine parameters elsewhere (`frozen_stages=1`,

@@ -25,6 +25,9 @@ public final class ResNet: Module {
         /// BatchNorm uses running statistics, its affine parameters still train (mmdet's
         /// `norm_eval=True` with `requires_grad=True`, the pytorch-style one-stage configs).
         public var batchNormEval: Bool = false
+        /// Deformable 3×3 convolutions in the bottlenecks of stages 2–4 (C3–C5), as mmdet's
+        /// "dconv_c3-c5" configs (`stage_with_dcn=(False, True, True, True)`); bottlenecks only.
+        public var deformable: Bool = false
         public init(depth: Int, widthMultiplier: Float = 1, stem: Stem = .imagenet) {
             self.depth = depth; self.widthMultiplier = widthMultiplier; self.stem = stem
         }
@@ -52,6 +55,7 @@ public final class ResNet: Module {
     public init(_ config: Config, rng: inout RNG) {
         self.config = config
         let (kind, blocks) = ResNet.layout(depth: config.depth)
+        precondition(!config.deformable || kind == .bottleneck, "ResNet-\(config.depth): deformable convolutions need bottleneck blocks")
         let expansion = kind == .basic ? 1 : 4
         let base = Swift.max(1, Int((64 * config.widthMultiplier).rounded()))
         var stemOps: [(Tensor) -> Tensor] = []
@@ -76,7 +80,7 @@ public final class ResNet: Module {
                 let stride = (s > 0 && b == 0) ? 2 : 1
                 let block: any Module & Layer = kind == .basic
                     ? BasicBlock(channels, planes, stride: stride, norm: config.norm, rng: &rng)
-                    : Bottleneck(channels, planes, stride: stride, norm: config.norm, rng: &rng)
+                    : Bottleneck(channels, planes, stride: stride, norm: config.norm, deformable: config.deformable && s > 0, rng: &rng)
                 ops.append { block($0) }
                 modules.append(block)
                 channels = planes * expansion
@@ -138,13 +142,14 @@ public final class BasicBlock: Module, Layer {
     }
 }
 
-/// 1×1 reduce, 3×3 (carrying the stride, "pytorch" style), 1×1 expand ×4, with shortcut.
+/// 1×1 reduce, 3×3 (carrying the stride, "pytorch" style; optionally deformable), 1×1 expand ×4,
+/// with shortcut.
 public final class Bottleneck: Module, Layer {
     let conv1: ConvNormAct, conv2: ConvNormAct, conv3: ConvNormAct, downsample: ConvNormAct?
 
-    public init(_ cin: Int, _ planes: Int, stride: Int, norm: NormKind, rng: inout RNG) {
+    public init(_ cin: Int, _ planes: Int, stride: Int, norm: NormKind, deformable: Bool = false, rng: inout RNG) {
         conv1 = ConvNormAct(cin, planes, kernel: 1, norm: norm, rng: &rng)
-        conv2 = ConvNormAct(planes, planes, kernel: 3, stride: stride, norm: norm, rng: &rng)
+        conv2 = ConvNormAct(planes, planes, kernel: 3, stride: stride, norm: norm, deformable: deformable, rng: &rng)
         conv3 = ConvNormAct(planes, planes * 4, kernel: 1, norm: norm, activation: .none, rng: &rng)
         downsample = stride != 1 || cin != planes * 4
             ? ConvNormAct(cin, planes * 4, kernel: 1, stride: stride, norm: norm, activation: .none, rng: &rng) : nil

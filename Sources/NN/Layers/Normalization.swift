@@ -79,16 +79,21 @@ public enum NormKind: Sendable, Equatable {
 
 /// conv → norm → (ReLU): the unit every backbone, neck and head is built from.
 public final class ConvNormAct: Module, Layer {
-    public let conv: Conv2d
+    public let conv: any Module & Layer
     public let norm: (any Module & Layer)?
     public let activation: Activation
 
     public enum Activation: Sendable { case relu, relu6, none }
 
+    /// `deformable`: a `DeformableConv2d` (no bias, one group) in place of the convolution.
     public init(_ cin: Int, _ cout: Int, kernel: Int, stride: Int = 1, groups: Int = 1, norm: NormKind = .batch,
-                activation: Activation = .relu, init initializer: Initializer = .kaimingNormalFanOut, rng: inout RNG) {
-        conv = Conv2d(cin, cout, kernel: kernel, stride: stride, groups: groups, bias: norm == .none,
-                      init: initializer, biasValue: norm == .none ? 0 : nil, rng: &rng)
+                activation: Activation = .relu, init initializer: Initializer = .kaimingNormalFanOut,
+                deformable: Bool = false, rng: inout RNG) {
+        precondition(!deformable || (groups == 1 && norm != .none), "ConvNormAct: a deformable convolution has one group and a norm")
+        conv = deformable
+            ? DeformableConv2d(cin, cout, kernel: kernel, stride: stride, init: initializer, rng: &rng)
+            : Conv2d(cin, cout, kernel: kernel, stride: stride, groups: groups, bias: norm == .none,
+                     init: initializer, biasValue: norm == .none ? 0 : nil, rng: &rng)
         self.norm = norm.make(cout)
         self.activation = activation
         super.init()
