@@ -90,7 +90,7 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
 
     /// Cost relative to a ResNet-50 analogue, for time estimates.
     var relativeCost: Double {
-        ScaleCalibration.backbones[name]?.relativeCost ?? 1
+        (ScaleCalibration.backbones[name]?.relativeCost ?? 1) * (deformable ? ScaleCalibration.deformableCostFactor : 1)
     }
 
     /// "resnet101", "resnet101+dcn", "mobilenet_v2×0.25" (MobileNetV2 shows its resolved width,

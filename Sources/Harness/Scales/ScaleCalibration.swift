@@ -252,6 +252,10 @@ public enum ScaleCalibration {
     /// `resnet101_dcn` = `resnet101` with `dcn: true` (deformable convolutions in stages 3–5).
     public static let deformableSuffix = "_dcn"
 
+    /// A deformable backbone's training step against its plain one's (`perf detector-run
+    /// --kind gflv2 --depth 101 --dcn` at small, two interleaved rounds: 1.28 and 1.27).
+    public static let deformableCostFactor = 1.27
+
     /// Fraction of a training step that a frozen teacher's forward pass adds, per unit of the
     /// teacher's relative cost (a forward pass is about a third of forward + backward).
     public static let teacherForwardShare = 0.35
