@@ -107,6 +107,7 @@ struct DetectorRunBenchmark {
         if overfit { val = SyntheticScenes(config: scenes, split: .train) }  // scores the training images
         var backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
         backboneConfig.deformable = arguments.contains("--dcn")  // C3–C5, from the plain network's pretraining
+        if arguments.contains("--res2net") { backboneConfig.res2Net = Res2NetShape() }  // 26w×4s
         var detector = DenseDetectorConfig(kind: kind, numClasses: train.numClasses, backbone: .resnet(backboneConfig))
         detector.fpnChannels = channels; detector.headChannels = channels; detector.stackedConvs = convs
         detector.fcosRangeScale = stem == .compact ? 0.5 : 1  // ranges follow the strides (the executor's rule)

@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func unknownBackbonesAndFieldsAreNamed() {
-        for name in ["swin_t", "convnext_t", "uniformer_s", "eva", "res2net101"] {
+        for name in ["swin_t", "convnext_t", "uniformer_s", "eva", "hrnet_w32"] {
             guard case let .failure(reason) = backbone(["backbone": .string(name)], .small) else {
                 Issue.record("\(name) resolved"); continue
             }
@@ -50,6 +50,14 @@ import Testing
             Issue.record("unknown field accepted"); return
         }
         #expect(reason.reason.contains("student.frozen"))
+    }
+
+    /// Res2Net-101 26w×4s (LD Table 8's teacher) at the profile's width; the DCN suffix too.
+    @Test func res2NetResolves() throws {
+        let small = try backbone(["backbone": .string("res2net101_dcn")], .small).get()
+        #expect(small.family == .res2net && small.depth == 101 && small.scales == 4 && small.scaleWidth == 26)
+        #expect(small.deformable && small.widthMultiplier == ScaleCalibration.small.resnetWidth && small.summary == "res2net101+dcn")
+        #expect(!RunsFixture.spec().canonicalJSON.contains("scales"))
     }
 
     @Test func schedulesAreEpochs() throws {

@@ -40,6 +40,33 @@ import Tensor
         }
     }
 
+    /// Res2Net 26w×4s without the classifier, as timm's `res2net50_26w_4s` / `res2net101_26w_4s`
+    /// count them (mmdet's v1d variant differs only in its deep stem; average-pooled shortcuts
+    /// add no parameters).
+    @Test(arguments: [(50, 23_650_120), (101, 43_157_688)])
+    func res2NetParameterCounts(_ depth: Int, _ expected: Int) {
+        var rng = RNG(seed: 0)
+        var config = ResNet.Config(depth: depth)
+        config.res2Net = Res2NetShape()
+        #expect(ResNet(config, rng: &rng).parameterCount == expected)
+    }
+
+    /// Odd sizes: the pooled last group and the ceil-mode pooled shortcut keep the strided
+    /// convolutions' output sizes.
+    @Test func res2NetOutputsAtOddSizes() {
+        var rng = RNG(seed: 4)
+        var config = ResNet.Config(depth: 50, widthMultiplier: 0.25, stem: .compact)
+        config.res2Net = Res2NetShape()
+        config.deformable = true
+        let net = ResNet(config, rng: &rng)
+        for (h, w) in [(27, 33), (32, 32)] {
+            let outs = net(Tensor(zeros: [1, 3, h, w]))
+            #expect(outs.map { Array($0.shape[2...]) } == (0..<4).map {
+                [(h + net.outStrides[$0] - 1) / net.outStrides[$0], (w + net.outStrides[$0] - 1) / net.outStrides[$0]]
+            })
+        }
+    }
+
     @Test func mobileNetV2ParameterCounts() {
         var rng = RNG(seed: 0)
         // torchvision features without the final 1×1 conv to 1280 channels.

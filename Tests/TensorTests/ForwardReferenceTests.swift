@@ -88,6 +88,20 @@ import GradientChecking
         expectClose(up.data, (0..<2).flatMap { c in (0..<10).flatMap { i in (0..<8).map { j in at(c, i / 2, j / 2) } } })
     }
 
+    /// Ceil-mode average pooling, values from PyTorch 2 (`F.avg_pool2d(..., ceil_mode=True)`):
+    /// the partial last window divides by its real pixels, or by its part inside the padded map.
+    @Test func ceilModeAveragePooling() {
+        let nine = Tensor(shape: [1, 1, 3, 3], data: (1...9).map(Float.init))
+        expectClose(nine.avgPool2d(kernel: 2, stride: 2, countIncludePad: false, ceilMode: true).data, [3, 4.5, 7.5, 9])
+        expectClose(nine.avgPool2d(kernel: 2, stride: 2, ceilMode: true).data, [3, 4.5, 7.5, 9])
+        let sixteen = Tensor(shape: [1, 1, 4, 4], data: (1...16).map(Float.init))
+        expectClose(sixteen.avgPool2d(kernel: 3, stride: 2, padding: 1, ceilMode: true).data,
+                    [1.5555556, 3.3333333, 2, 6.3333333, 11, 6, 4.5, 7.5, 4])
+        let twentyFive = Tensor(shape: [1, 1, 5, 5], data: (1...25).map(Float.init))
+        expectClose(twentyFive.avgPool2d(kernel: 3, stride: 2, padding: 1, ceilMode: true).data,
+                    [1.7777778, 3.6666667, 3.1111112, 7.6666665, 13, 9.666667, 8.444445, 13.666667, 9.777778])
+    }
+
     @Test func bilinearSamplingInterpolates() {
         let x = randomInput([1, 1, 3, 4], seed: 8)
         func at(_ i: Int, _ j: Int) -> Double { i >= 0 && i < 3 && j >= 0 && j < 4 ? Double(x.data[i * 4 + j]) : 0 }

@@ -130,6 +130,8 @@ import GradientChecking
         expectGradientsMatch([x], step: 1e-3) { $0[0].maxPool2d(kernel: 3, stride: 2, padding: 1) }
         expectGradientsMatch([x]) { $0[0].avgPool2d(kernel: 3, stride: 2, padding: 1) }
         expectGradientsMatch([x]) { $0[0].avgPool2d(kernel: 2, stride: 1, padding: 1, countIncludePad: false) }
+        expectGradientsMatch([x]) { $0[0].avgPool2d(kernel: 2, stride: 2, countIncludePad: false, ceilMode: true) }
+        expectGradientsMatch([x]) { $0[0].avgPool2d(kernel: 3, stride: 2, padding: 1, ceilMode: true) }
         expectGradientsMatch([x]) { $0[0].globalAvgPool() }
         expectGradientsMatch([x]) { $0[0].upsampleNearest(scale: 2) }
         expectGradientsMatch([x]) { $0[0].upsampleNearest(height: 7, width: 3) }

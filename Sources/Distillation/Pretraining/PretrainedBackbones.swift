@@ -70,6 +70,9 @@ extension BackboneChoice {
     /// Everything that decides the architecture's weights layout.
     var identity: String {
         switch self {
+        case .resnet(let c) where c.res2Net != nil:
+            "res2net(depth: \(c.depth), width: \(c.widthMultiplier), stem: \(c.stem), norm: \(c.norm), "
+                + "scales: \(c.res2Net!.scales), base width: \(c.res2Net!.baseWidth))"
         case .resnet(let c): "resnet(depth: \(c.depth), width: \(c.widthMultiplier), stem: \(c.stem), norm: \(c.norm))"
         case .mobileNetV2(let w): "mobilenet_v2(width: \(w))"
         }
@@ -77,7 +80,7 @@ extension BackboneChoice {
 
     var shortName: String {
         switch self {
-        case .resnet(let c): "r\(c.depth)"
+        case .resnet(let c): c.res2Net == nil ? "r\(c.depth)" : "r2n\(c.depth)"
         case .mobileNetV2: "mnv2"
         }
     }

@@ -122,6 +122,9 @@ extension DetectorRunExecutor {
                                   stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
             c.norm = .batch
             c.deformable = spec.backbone.deformable
+            if spec.backbone.family == .res2net, let scales = spec.backbone.scales, let width = spec.backbone.scaleWidth {
+                c.res2Net = Res2NetShape(scales: scales, baseWidth: width)
+            }
             if spec.scale == .full {
                 // mmdet's ImageNet-initialised backbones: stem and stage 1 frozen, BatchNorm on
                 // running statistics with trainable affine parameters elsewhere (`frozen_stages=1`,
@@ -139,13 +142,13 @@ extension DetectorRunExecutor {
         }
         // Neck and head widths follow the backbone's multiplier (256 at width 1); at reduced
         // scale the towers have 2 convolutions instead of 4 (the reference study's head).
-        let width = spec.backbone.family == .resnet ? spec.backbone.widthMultiplier : 1
+        let width = spec.backbone.family != .mobileNetV2 ? spec.backbone.widthMultiplier : 1
         detector.fpnChannels = Swift.max(16, Int(256 * width))
         detector.headChannels = detector.fpnChannels
         detector.stackedConvs = spec.scale == .full ? 4 : 2
         // FCOS's regress ranges are set for P3 at stride 8; the compact stem halves every stride,
         // and the ranges follow so that objects keep their level.
-        detector.fcosRangeScale = spec.backbone.family == .resnet && spec.backbone.stem == .compact ? 0.5 : 1
+        detector.fcosRangeScale = spec.backbone.family != .mobileNetV2 && spec.backbone.stem == .compact ? 0.5 : 1
         return detector
     }
 

@@ -38,6 +38,7 @@ public struct DetectorRunExecutor: RunExecutor {
         case .resnet where [18, 34, 50, 101, 152].contains(spec.backbone.depth ?? 0)
             // mmdet's deformable convolutions replace bottlenecks' 3×3 (none in basic blocks).
             && (!spec.backbone.deformable || (spec.backbone.depth ?? 0) >= 50): break
+        case .res2net where [50, 101, 152].contains(spec.backbone.depth ?? 0): break
         case .mobileNetV2: break
         default:
             let what = spec.backbone.deformable ? "\(spec.backbone.name) with deformable convolutions" : spec.backbone.name

@@ -3,7 +3,7 @@
 /// `ScaleCalibration.backbones` and the profile's width multipliers.
 public struct BackboneConfig: Codable, Hashable, Sendable {
     public enum Family: String, Codable, Sendable {
-        case resnet, resnext
+        case resnet, resnext, res2net
         case mobileNetV2 = "mobilenet_v2"
     }
 
@@ -21,6 +21,9 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
         public var width: Double
         public var groups: Int?
         public var groupWidth: Int?
+        /// Res2Net's scales and base width (26w×4s → 4, 26).
+        public var scales: Int?
+        public var scaleWidth: Int?
 
         public static func resnet(_ depth: Int, width: Double = 1) -> Architecture {
             Architecture(family: .resnet, depth: depth, width: width)
@@ -28,6 +31,10 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
 
         public static func resnext(_ depth: Int, groups: Int, groupWidth: Int) -> Architecture {
             Architecture(family: .resnext, depth: depth, width: 1, groups: groups, groupWidth: groupWidth)
+        }
+
+        public static func res2net(_ depth: Int, scales: Int, scaleWidth: Int) -> Architecture {
+            Architecture(family: .res2net, depth: depth, width: 1, scales: scales, scaleWidth: scaleWidth)
         }
 
         public static let mobileNetV2 = Architecture(family: .mobileNetV2, depth: nil, width: 1)
@@ -44,6 +51,9 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
     /// ResNeXt cardinality and width per group (64x4d → 64, 4).
     public var groups: Int?
     public var groupWidth: Int?
+    /// Res2Net's scales and base width per scale (26w×4s → 4, 26).
+    public var scales: Int?
+    public var scaleWidth: Int?
     /// ResNet family only; nil for MobileNetV2, which has one stem.
     public var stem: Stem?
     /// Deformable convolutions in stages 3–5 (`dcn: true` or a `_dcn` name).
@@ -84,6 +94,7 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
             name: name, family: architecture.family, depth: architecture.depth,
             widthMultiplier: architecture.width * paperWidth * profileWidth,
             groups: architecture.groups, groupWidth: architecture.groupWidth,
+            scales: architecture.scales, scaleWidth: architecture.scaleWidth,
             stem: architecture.family == .mobileNetV2 ? nil : numbers.stem,
             deformable: deformable))
     }

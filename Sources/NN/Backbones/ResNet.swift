@@ -28,6 +28,8 @@ public final class ResNet: Module {
         /// Deformable 3×3 convolutions in the bottlenecks of stages 2–4 (C3–C5), as mmdet's
         /// "dconv_c3-c5" configs (`stage_with_dcn=(False, True, True, True)`); bottlenecks only.
         public var deformable: Bool = false
+        /// Res2Net's bottlenecks (`Bottle2neck`) instead of ResNet's; depth 50, 101 or 152.
+        public var res2Net: Res2NetShape? = nil
         public init(depth: Int, widthMultiplier: Float = 1, stem: Stem = .imagenet) {
             self.depth = depth; self.widthMultiplier = widthMultiplier; self.stem = stem
         }
@@ -55,7 +57,8 @@ public final class ResNet: Module {
     public init(_ config: Config, rng: inout RNG) {
         self.config = config
         let (kind, blocks) = ResNet.layout(depth: config.depth)
-        precondition(!config.deformable || kind == .bottleneck, "ResNet-\(config.depth): deformable convolutions need bottleneck blocks")
+        precondition((!config.deformable && config.res2Net == nil) || kind == .bottleneck,
+                     "ResNet-\(config.depth): deformable convolutions and Res2Net need bottleneck blocks")
         let expansion = kind == .basic ? 1 : 4
         let base = Swift.max(1, Int((64 * config.widthMultiplier).rounded()))
         var stemOps: [(Tensor) -> Tensor] = []
@@ -78,9 +81,16 @@ public final class ResNet: Module {
             var modules: [Module] = []
             for b in 0..<count {
                 let stride = (s > 0 && b == 0) ? 2 : 1
-                let block: any Module & Layer = kind == .basic
-                    ? BasicBlock(channels, planes, stride: stride, norm: config.norm, rng: &rng)
-                    : Bottleneck(channels, planes, stride: stride, norm: config.norm, deformable: config.deformable && s > 0, rng: &rng)
+                let deformable = config.deformable && s > 0
+                let block: any Module & Layer
+                if kind == .basic {
+                    block = BasicBlock(channels, planes, stride: stride, norm: config.norm, rng: &rng)
+                } else if let shape = config.res2Net {
+                    block = Bottle2neck(channels, planes, stride: stride, norm: config.norm, shape: shape, firstOfStage: b == 0,
+                                        deformable: deformable, rng: &rng)
+                } else {
+                    block = Bottleneck(channels, planes, stride: stride, norm: config.norm, deformable: deformable, rng: &rng)
+                }
                 ops.append { block($0) }
                 modules.append(block)
                 channels = planes * expansion

@@ -39,16 +39,28 @@ extension Tensor {
         }
     }
 
-    /// Average pooling; with `countIncludePad` false the divisor is the number of real pixels.
-    public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true) -> Tensor {
+    /// Average pooling; with `countIncludePad` false the divisor is the number of real pixels;
+    /// `ceilMode` as PyTorch's (a partial last window).
+    public func avgPool2d(kernel: Int, stride: Int? = nil, padding: Int = 0, countIncludePad: Bool = true,
+                          ceilMode: Bool = false) -> Tensor {
         let s = stride ?? kernel
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
-        let oh = (h + 2 * padding - kernel) / s + 1, ow = (w + 2 * padding - kernel) / s + 1
+        // PyTorch's output size: ceil mode adds a partial last window unless it would start in
+        // the right/bottom padding.
+        func outputSize(_ size: Int) -> Int {
+            let span = size + 2 * padding - kernel
+            var o = (ceilMode ? (span + s - 1) / s : span / s) + 1
+            if ceilMode && (o - 1) * s >= size + padding { o -= 1 }
+            return o
+        }
+        let oh = outputSize(h), ow = outputSize(w)
         precondition(rank == 4 && oh > 0 && ow > 0, "avgPool2d: input \(shape), kernel \(kernel)")
-        // Window bounds and divisor per output position, shared by forward and backward.
+        // Window bounds and divisor per output position, shared by forward and backward. With
+        // padding counted, the divisor is the window clipped to the padded map (PyTorch's).
         func window(_ o: Int, _ size: Int) -> Range<Int> { Swift.max(0, o * s - padding)..<Swift.min(size, o * s - padding + kernel) }
+        func padded(_ o: Int, _ size: Int) -> Int { Swift.min(o * s - padding + kernel, size + padding) - (o * s - padding) }
         func divisor(_ oy: Int, _ ox: Int) -> Float {
-            countIncludePad ? Float(kernel * kernel) : Float(window(oy, h).count * window(ox, w).count)
+            countIncludePad ? Float(padded(oy, h) * padded(ox, w)) : Float(window(oy, h).count * window(ox, w).count)
         }
         var out = [Float](repeating: 0, count: n * c * oh * ow)
         for pl in 0..<(n * c) { for oy in 0..<oh { for ox in 0..<ow {
