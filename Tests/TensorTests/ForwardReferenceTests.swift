@@ -112,6 +112,9 @@ import GradientChecking
             return (1 - fy) * ((1 - fx) * at(y0, x0) + fx * at(y0, x0 + 1)) + fy * ((1 - fx) * at(y0 + 1, x0) + fx * at(y0 + 1, x0 + 1))
         }
         expectClose(y.data, want)
+        // A diverging offset puts a point far outside: zero, not a trap converting it to Int.
+        let far = x.bilinearSample(at: Tensor(shape: [1, 2, 2], data: [1e30, 1, -1e30, -3e29]))
+        #expect(far.data == [0, 0])
     }
 
     @Test func softmaxFamily() {

@@ -20,49 +20,74 @@ extension Tensor {
             let px = points.data[(b * p + q) * 2], py = points.data[(b * p + q) * 2 + 1]
             let x0f = Foundation.floor(px), y0f = Foundation.floor(py)
             let fx = px - x0f, fy = py - y0f
-            let x0 = Int(x0f.isFinite ? x0f : -2), y0 = Int(y0f.isFinite ? y0f : -2)
+            // Far outside (a diverging offset) every corner is outside: clamp before converting.
+            let x0 = Int(x0f.isFinite ? Swift.min(Swift.max(x0f, -2), Float(w + 1)) : -2)
+            let y0 = Int(y0f.isFinite ? Swift.min(Swift.max(y0f, -2), Float(h + 1)) : -2)
             func at(_ yy: Int, _ xx: Int) -> Int { yy >= 0 && yy < h && xx >= 0 && xx < w ? yy * w + xx : -1 }
             corners.append(Corner(index: (at(y0, x0), at(y0, x0 + 1), at(y0 + 1, x0), at(y0 + 1, x0 + 1)),
                                   weight: ((1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx),
                                   fx: fx, fy: fy, x0: x0, y0: y0))
         } }
         @inline(__always) func read(_ plane: UnsafePointer<Float>, _ i: Int) -> Float { i >= 0 ? plane[i] : 0 }
-        var out = [Float](repeating: 0, count: n * c * p)
-        data.withUnsafeBufferPointer { x in
-            for b in 0..<n { for ch in 0..<c {
-                let plane = x.baseAddress! + (b * c + ch) * h * w
-                for q in 0..<p {
-                    let k = corners[b * p + q]
-                    out[(b * c + ch) * p + q] = k.weight.0 * read(plane, k.index.0) + k.weight.1 * read(plane, k.index.1)
-                        + k.weight.2 * read(plane, k.index.2) + k.weight.3 * read(plane, k.index.3)
+        // Planes (image, channel) are independent: split them over the workers.
+        let out = [Float](unsafeUninitializedCapacity: n * c * p) { op, filled in
+            data.withUnsafeBufferPointer { x in corners.withUnsafeBufferPointer { ks in
+                parallelChunks(n * c, minPerChunk: 4) { planes in
+                    for pl in planes {
+                        let plane = x.baseAddress! + pl * h * w, b = pl / c
+                        for q in 0..<p {
+                            let k = ks[b * p + q]
+                            op[pl * p + q] = k.weight.0 * read(plane, k.index.0) + k.weight.1 * read(plane, k.index.1)
+                                + k.weight.2 * read(plane, k.index.2) + k.weight.3 * read(plane, k.index.3)
+                        }
+                    }
                 }
             } }
+            filled = n * c * p
         }
         let total = count
         return Tensor.record(shape: [n, c, p], data: out, inputs: [self, points]) { [self] g in
             var dx = [Float](repeating: 0, count: requiresGrad ? total : 0)
             var dp = [Float](repeating: 0, count: points.requiresGrad ? points.count : 0)
-            data.withUnsafeBufferPointer { x in
-                for b in 0..<n { for ch in 0..<c {
-                    let plane = x.baseAddress! + (b * c + ch) * h * w
-                    for q in 0..<p {
-                        let k = corners[b * p + q], go = g[(b * c + ch) * p + q]
-                        if requiresGrad {
-                            let base = (b * c + ch) * h * w
-                            if k.index.0 >= 0 { dx[base + k.index.0] += go * k.weight.0 }
-                            if k.index.1 >= 0 { dx[base + k.index.1] += go * k.weight.1 }
-                            if k.index.2 >= 0 { dx[base + k.index.2] += go * k.weight.2 }
-                            if k.index.3 >= 0 { dx[base + k.index.3] += go * k.weight.3 }
-                        }
-                        if points.requiresGrad {
-                            let v00 = read(plane, k.index.0), v01 = read(plane, k.index.1)
-                            let v10 = read(plane, k.index.2), v11 = read(plane, k.index.3)
-                            dp[(b * p + q) * 2] += go * ((1 - k.fy) * (v01 - v00) + k.fy * (v11 - v10))
-                            dp[(b * p + q) * 2 + 1] += go * ((1 - k.fx) * (v10 - v00) + k.fx * (v11 - v01))
+            data.withUnsafeBufferPointer { x in corners.withUnsafeBufferPointer { ks in g.withUnsafeBufferPointer { gp in
+                if requiresGrad {
+                    // Each plane's gradient gathers only from its own outputs.
+                    dx.withUnsafeMutableBufferPointer { dxp in
+                        parallelChunks(n * c, minPerChunk: 4) { planes in
+                            for pl in planes {
+                                let base = pl * h * w, b = pl / c
+                                for q in 0..<p {
+                                    let k = ks[b * p + q], go = gp[pl * p + q]
+                                    if k.index.0 >= 0 { dxp[base + k.index.0] += go * k.weight.0 }
+                                    if k.index.1 >= 0 { dxp[base + k.index.1] += go * k.weight.1 }
+                                    if k.index.2 >= 0 { dxp[base + k.index.2] += go * k.weight.2 }
+                                    if k.index.3 >= 0 { dxp[base + k.index.3] += go * k.weight.3 }
+                                }
+                            }
                         }
                     }
-                } }
-            }
+                }
+                if points.requiresGrad {
+                    // Each point's gradient sums over the channels: split the points.
+                    dp.withUnsafeMutableBufferPointer { dpp in
+                        parallelChunks(n * p, minPerChunk: 64) { range in
+                            for bq in range {
+                                let b = bq / p, q = bq % p, k = ks[bq]
+                                var gx: Float = 0, gy: Float = 0
+                                for ch in 0..<c {
+                                    let plane = x.baseAddress! + (b * c + ch) * h * w, go = gp[(b * c + ch) * p + q]
+                                    let v00 = read(plane, k.index.0), v01 = read(plane, k.index.1)
+                                    let v10 = read(plane, k.index.2), v11 = read(plane, k.index.3)
+                                    gx += go * ((1 - k.fy) * (v01 - v00) + k.fy * (v11 - v10))
+                                    gy += go * ((1 - k.fx) * (v10 - v00) + k.fx * (v11 - v01))
+                                }
+                                dpp[bq * 2] = gx
+                                dpp[bq * 2 + 1] = gy
+                            }
+                        }
+                    }
+                }
+            } } }
             if requiresGrad { accumulateGrad(dx) }
             if points.requiresGrad { points.accumulateGrad(dp) }
         }
