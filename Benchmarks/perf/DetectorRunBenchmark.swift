@@ -105,6 +105,10 @@ struct DetectorRunBenchmark {
             return
         }
         if overfit { val = SyntheticScenes(config: scenes, split: .train) }  // scores the training images
+        if depth < 50 && (arguments.contains("--dcn") || arguments.contains("--res2net")) {
+            print("--dcn and --res2net need bottleneck blocks: --depth 50, 101 or 152")
+            exit(2)
+        }
         var backboneConfig = ResNet.Config(depth: depth, widthMultiplier: width, stem: stem)
         backboneConfig.deformable = arguments.contains("--dcn")  // C3–C5, from the plain network's pretraining
         if arguments.contains("--res2net") { backboneConfig.res2Net = Res2NetShape() }  // 26w×4s

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import Detection
 @testable import Distillation
 @testable import Harness
+import NN
 
 /// What the real executor accepts: LD's methods with a dense teacher; anything else reads "not
 /// implemented" with the reason, never a number.
@@ -43,6 +45,32 @@ import Testing
             }
             #expect(why.contains(detector) && why.contains(dataset), "\(why)")
         }
+    }
+
+    /// Deformable convolutions need bottleneck ResNets (or Res2Net); Res2Net has no ImageNet
+    /// weights at full; what runs carries both into the detector's backbone.
+    @Test func deformableAndRes2NetBackbones() throws {
+        let executor = DetectorRunExecutor()
+        func spec(_ backbone: String, _ scale: ScaleProfile = .small) -> RunSpec {
+            let setting: [String: SettingValue] = ["dataset": .string("coco"), "detector": .string("gfl"),
+                                                   "student": .map(["backbone": .string(backbone)])]
+            return try! RunResolver(scale: scale).student(.map(setting), seed: 1).get()
+        }
+        for backbone in ["resnet50_dcn", "resnet101_dcn", "res2net101", "res2net101_dcn", "resnext101_32x4d_dcn"] {
+            #expect(executor.support(spec(backbone)) == .supported, "\(backbone)")
+        }
+        for (backbone, scale, reason) in [("resnet18_dcn", ScaleProfile.small, "with deformable convolutions"),
+                                          ("mobilenet_v2_dcn", .small, "with deformable convolutions"),
+                                          ("res2net101", .full, "torchvision ResNets only")] {
+            guard case .notImplemented(let why) = executor.support(spec(backbone, scale)) else {
+                Issue.record("\(backbone) at \(scale) must not be supported"); continue
+            }
+            #expect(why.contains(reason), "\(why)")
+        }
+        guard case .resnet(let config) = try DetectorRunExecutor.detectorConfig(spec("res2net101_dcn"), numClasses: 3).backbone else {
+            Issue.record("Res2Net builds on ResNet"); return
+        }
+        #expect(config.deformable && config.res2Net == Res2NetShape(scales: 4, baseWidth: 26) && config.depth == 101)
     }
 
     @Test func reducedScaleRunsStartFromPretrainedBackbonesWithTheProfileRecipe() throws {

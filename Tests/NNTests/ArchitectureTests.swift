@@ -29,8 +29,8 @@ import Tensor
         config.deformable = true
         let deformable = ResNet(config, rng: &rng)
         #expect(throws: ModuleError.self) { try deformable.load(state: plain.state()) }
-        try deformable.load(state: plain.state(), mayKeepOwn: ResNet.isOffsetParameter)
-        #expect(deformable.namedParameters().filter { ResNet.isOffsetParameter($0.name) }.count == 13 * 2)
+        try deformable.load(state: plain.state(), mayKeepOwn: DeformableConv2d.isOffsetParameter)
+        #expect(deformable.namedParameters().filter { DeformableConv2d.isOffsetParameter($0.name) }.count == 13 * 2)
         let x = Tensor(uniform: [2, 3, 24, 24], low: -1, high: 1, rng: &rng)
         for (a, b) in zip(plain(x), deformable(x)) {
             // Summation order differs (gathered columns vs im2col); batch statistics over the

@@ -96,5 +96,15 @@ import Tensor
         var deeper = state
         deeper["layer1.7.conv1.weight"] = Tensor(filled: 0.5, shape: [64, 64, 3, 3])
         #expect(throws: SafeTensors.ReadError.self) { try resnet.loadTorchvision(deeper, source: "resnet\(depth).safetensors") }
+        // A deformable ResNet-50 takes the same file, its offset branches staying at zero.
+        guard depth == 50 else { return }
+        var config = ResNet.Config(depth: depth)
+        config.deformable = true
+        let deformable = ResNet(config, rng: &rng)
+        try deformable.loadTorchvision(state, source: "resnet50.safetensors")
+        for (name, tensor) in deformable.state() {
+            #expect(tensor.data.allSatisfy { $0 == (DeformableConv2d.isOffsetParameter(name) ? 0 : 0.5) }, "\(name)")
+        }
+        #expect(throws: SafeTensors.ReadError.self) { try deformable.loadTorchvision(partial, source: "resnet50.safetensors") }
     }
 }

@@ -87,11 +87,11 @@ public struct BackbonePretraining: Sendable, Codable, Equatable {
                        metadata: ["held_out_accuracy": String(outcome.heldOutAccuracy)]).write(to: url)
     }
 
-    /// Loads weights written by `save` into a backbone of the same architecture.
-    /// Loads cached weights; a deformable backbone takes its plain counterpart's, offsets at zero
-    /// (`PretrainedBackbones` pretrains the plain one, as mmdet starts DCN from ImageNet weights).
+    /// Loads weights written by `save` into a backbone of the same architecture; a deformable
+    /// backbone takes its plain counterpart's, offsets at zero (`PretrainedBackbones` pretrains
+    /// the plain one, as mmdet starts DCN from ImageNet weights).
     public static func load(_ url: URL, into backbone: any Backbone) throws {
-        try Checkpoint.read(from: url).restore(model: backbone, optimizers: [:], mayKeepOwn: ResNet.isOffsetParameter)
+        try Checkpoint.read(from: url).restore(model: backbone, optimizers: [:], mayKeepOwn: DeformableConv2d.isOffsetParameter)
     }
 
     /// Mean negative log-likelihood of `labels` under softmax(logits) ([N, K] logits).

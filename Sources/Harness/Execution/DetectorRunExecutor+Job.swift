@@ -122,7 +122,10 @@ extension DetectorRunExecutor {
                                   stem: spec.backbone.stem == .imagenet ? .imagenet : .compact)
             c.norm = .batch
             c.deformable = spec.backbone.deformable
-            if spec.backbone.family == .res2net, let scales = spec.backbone.scales, let width = spec.backbone.scaleWidth {
+            if spec.backbone.family == .res2net {
+                guard let scales = spec.backbone.scales, let width = spec.backbone.scaleWidth else {
+                    throw RunFailure.other("backbone \(spec.backbone.name): Res2Net without its scales and width per scale")
+                }
                 c.res2Net = Res2NetShape(scales: scales, baseWidth: width)
             }
             if spec.scale == .full {

@@ -39,7 +39,7 @@ public struct DetectorRunExecutor: RunExecutor {
             // mmdet's deformable convolutions replace bottlenecks' 3×3 (none in basic blocks).
             && (!spec.backbone.deformable || (spec.backbone.depth ?? 0) >= 50): break
         case .res2net where [50, 101, 152].contains(spec.backbone.depth ?? 0): break
-        case .mobileNetV2: break
+        case .mobileNetV2 where !spec.backbone.deformable: break
         default:
             let what = spec.backbone.deformable ? "\(spec.backbone.name) with deformable convolutions" : spec.backbone.name
             return .notImplemented("backbone \(what): not implemented yet")

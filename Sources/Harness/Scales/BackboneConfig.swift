@@ -56,7 +56,7 @@ public struct BackboneConfig: Codable, Hashable, Sendable {
     public var scaleWidth: Int?
     /// ResNet family only; nil for MobileNetV2, which has one stem.
     public var stem: Stem?
-    /// Deformable convolutions in stages 3–5 (`dcn: true` or a `_dcn` name).
+    /// Deformable convolutions in C3–C5, ResNet's stages 2–4 (`dcn: true` or a `_dcn` name).
     public var deformable: Bool
 
     /// The fields of a `student:` map the planner understands; anything else is reported rather

@@ -254,11 +254,12 @@ public enum ScaleCalibration {
         "mobilenet_v2": .init(full: .mobileNetV2, analogue: .mobileNetV2, relativeCost: 0.54),
     ]
 
-    /// `resnet101_dcn` = `resnet101` with `dcn: true` (deformable convolutions in stages 3–5).
+    /// `resnet101_dcn` = `resnet101` with `dcn: true` (deformable convolutions in C3–C5).
     public static let deformableSuffix = "_dcn"
 
     /// A deformable backbone's training step against its plain one's (`perf detector-run
-    /// --kind gflv2 --depth 101 --dcn` at small, two interleaved rounds: 1.28 and 1.27).
+    /// --kind gflv2 --depth 101 --dcn` at small, two interleaved rounds: 1.28 and 1.27; with
+    /// `--res2net`, whose three narrower 3×3 convolutions per block all deform: 1.36 and 1.37).
     public static let deformableCostFactor = 1.27
 
     /// Fraction of a training step that a frozen teacher's forward pass adds, per unit of the

@@ -2,7 +2,8 @@ import Foundation
 import Tensor
 
 /// Res2Net's multi-scale split of the bottleneck's 3×3 stage (Gao et al. 2019, as mmdet's
-/// `Res2Net`): `scales` groups of floor(planes · baseWidth / 64) channels.
+/// `Res2Net`): `scales` groups of floor(planes · baseWidth / 64) channels. Under a width
+/// multiplier the floor bites: at ×0.25 the first stage's groups have 6 channels, not 6.5.
 public struct Res2NetShape: Sendable, Equatable {
     public var scales: Int
     public var baseWidth: Int

@@ -34,19 +34,14 @@ extension ResNet {
                                         + "is it a torchvision ResNet-\(config.depth) state dict?")
         }
         // Deformable convolutions' offset branches start at zero, as mmdet's do from these files.
-        let missing = mine.keys.filter { renamed[$0] == nil && !Self.isOffsetParameter($0) }.sorted()
+        let missing = mine.keys.filter { renamed[$0] == nil && !DeformableConv2d.isOffsetParameter($0) }.sorted()
         guard missing.isEmpty else {
             throw SafeTensors.ReadError(path: source, reason: "no weights for \(missing.count) tensors of ResNet-\(config.depth) "
                                         + "(first: \(missing[0])); is it a torchvision ResNet-\(config.depth) state dict?")
         }
-        for (name, tensor) in mine where renamed[name]!.shape != tensor.shape {
+        for (name, tensor) in mine where renamed[name].map({ $0.shape != tensor.shape }) ?? false {
             throw SafeTensors.ReadError(path: source, reason: "\(name): shape \(renamed[name]!.shape), this backbone's \(tensor.shape)")
         }
-        try load(state: renamed, mayKeepOwn: Self.isOffsetParameter)
-    }
-
-    /// A deformable convolution's offset branch: absent from plain (ImageNet or pretraining) weights.
-    public static func isOffsetParameter(_ name: String) -> Bool {
-        name.split(separator: ".").contains { $0 == DeformableConv2d.offsetParameterMarker }
+        try load(state: renamed, mayKeepOwn: DeformableConv2d.isOffsetParameter)
     }
 }
