@@ -66,7 +66,7 @@ import Testing
         #expect(spec.schedule.iterations == 24_000 && spec.schedule.decayIterations == [18_000, 22_000])
         // Detectron2 warms up over 1000 iterations and clips no gradient, RetinaNet included.
         let training = DetectorRunExecutor.trainingConfig(spec, detector: .retinanet)
-        #expect(spec.schedule.framework == "detectron2" && training.warmupIterations == 1000 && training.gradientClip == nil)
+        #expect(spec.schedule.framework == .detectron2 && spec.canonicalJSON.contains(#""framework":"detectron2""#) && training.warmupIterations == 1000 && training.gradientClip == nil)
         let mmdet = try resolver.student(Self.setting(["distillation": .list([])]), seed: 1).get()
         #expect(mmdet.schedule.framework == nil && !mmdet.canonicalJSON.contains("framework"))
         #expect(DetectorRunExecutor.trainingConfig(mmdet, detector: .retinanet).warmupIterations == 500)

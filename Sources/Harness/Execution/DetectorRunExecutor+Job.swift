@@ -39,7 +39,7 @@ extension DetectorRunExecutor {
         var training = TrainingConfig(iterations: iterations, batchSize: spec.schedule.batchSize,
                                       learningRate: rateAt16 * Double(spec.schedule.batchSize) / 16)
         if let decays = spec.schedule.decayIterations { training.decay = .milestones(decays) }
-        let detectron2 = spec.schedule.framework == PaperRecipe.Framework.detectron2.rawValue
+        let detectron2 = spec.schedule.framework == .detectron2
         // mmdetection warms up over 500 iterations, Detectron2 over 1000 (both from 0.001×).
         training.warmupIterations = Swift.min(detectron2 ? 1000 : 500, iterations / 10)
         if numbers.recipe == .reducedScale {

@@ -1,3 +1,6 @@
+/// The training framework whose conventions a paper follows (warm-up, clipping, schedules).
+public enum TrainingFramework: String, Codable, Hashable, Sendable { case mmdetection, detectron2 }
+
 /// The paper's optimisation protocol beyond its schedule's length, as a table's `recipe:` field
 /// states it: the framework whose conventions the paper follows, the learning rate at 16 images
 /// per iteration, and where it decays. Applied at full scale only: smoke and small train under
@@ -10,9 +13,7 @@
 ///
 /// `lr_steps` are epochs, or iterations when `iterations` is given.
 struct PaperRecipe: Equatable {
-    enum Framework: String { case mmdetection, detectron2 }
-
-    var framework = Framework.mmdetection
+    var framework = TrainingFramework.mmdetection
     /// Learning rate at 16 images per iteration; nil: the detector's released rate
     /// (`ScaleCalibration.releasedLearningRate`, else `ScaleCalibration.paperLearningRate`).
     var learningRate: Double?
@@ -37,7 +38,7 @@ struct PaperRecipe: Equatable {
             throw NotImplemented("recipe field '\(key)': not understood (expected framework, lr, lr_steps, iterations)")
         }
         if let name = entries["framework"] {
-            guard let text = name.string, let framework = Framework(rawValue: text) else {
+            guard let text = name.string, let framework = TrainingFramework(rawValue: text) else {
                 throw NotImplemented("recipe framework '\(name)': expected mmdetection or detectron2")
             }
             self.framework = framework
@@ -80,7 +81,7 @@ struct PaperRecipe: Equatable {
     func applied(to schedule: ScheduleSpec, dataset: String, releasedRate: Double? = nil) throws(NotImplemented) -> ScheduleSpec {
         var resolved = schedule
         resolved.learningRate = learningRate ?? releasedRate ?? ScaleCalibration.paperLearningRate
-        if framework == .detectron2 { resolved.framework = framework.rawValue }
+        if framework == .detectron2 { resolved.framework = framework }
         let epochFraction = Double(schedule.iterations) / Double(schedule.epochs)
         if let steps {
             if let iterations { resolved.iterations = iterations }

@@ -13,9 +13,9 @@ public struct ScheduleSpec: Codable, Hashable, Sendable {
     /// `decayIterations`, full only: the iterations after which it decays ×0.1.
     public var learningRate: Double?
     public var decayIterations: [Int]?
-    /// Full only: "detectron2" where the paper trains with Detectron2's conventions (1000
+    /// Full only: `.detectron2` where the paper trains with Detectron2's conventions (1000
     /// warm-up iterations, no gradient clipping); nil: mmdetection's.
-    public var framework: String?
+    public var framework: TrainingFramework?
 
     /// Reads "1x", "2x", "1.5x", "24e", "30e", "24 epochs"; nil for anything else.
     public static func epochs(of text: String) -> Int? {

@@ -46,11 +46,9 @@ public final class Bottle2neck: Module, Layer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let groups = conv1(x).split(axis: 1, sizes: [Int](repeating: width, count: scales))
         var outputs: [Tensor] = []
-        var previous: Tensor?
         for (i, conv) in convs.enumerated() {
-            let input = firstOfStage || previous == nil ? groups[i] : previous! + groups[i]
-            previous = conv(input)
-            outputs.append(previous!)
+            let previous = firstOfStage ? nil : outputs.last
+            outputs.append(conv(previous.map { $0 + groups[i] } ?? groups[i]))
         }
         let last = groups[scales - 1]
         outputs.append(firstOfStage && stride != 1 ? last.avgPool2d(kernel: 3, stride: stride, padding: 1) : last)

@@ -13,7 +13,7 @@ extension Tensor {
         let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         let p = points.shape[1]
         // Per point: four neighbour offsets (−1 when outside) and their weights.
-        struct Corner { var index: (Int, Int, Int, Int); var weight: (Float, Float, Float, Float); var fx: Float; var fy: Float; var x0: Int; var y0: Int }
+        struct Corner { var index: (Int, Int, Int, Int); var weight: (Float, Float, Float, Float); var fx: Float; var fy: Float }
         var corners = [Corner]()
         corners.reserveCapacity(n * p)
         for b in 0..<n { for q in 0..<p {
@@ -26,7 +26,7 @@ extension Tensor {
             func at(_ yy: Int, _ xx: Int) -> Int { yy >= 0 && yy < h && xx >= 0 && xx < w ? yy * w + xx : -1 }
             corners.append(Corner(index: (at(y0, x0), at(y0, x0 + 1), at(y0 + 1, x0), at(y0 + 1, x0 + 1)),
                                   weight: ((1 - fy) * (1 - fx), (1 - fy) * fx, fy * (1 - fx), fy * fx),
-                                  fx: fx, fy: fy, x0: x0, y0: y0))
+                                  fx: fx, fy: fy))
         } }
         @inline(__always) func read(_ plane: UnsafePointer<Float>, _ i: Int) -> Float { i >= 0 ? plane[i] : 0 }
         // Planes (image, channel) are independent: split them over the workers.
