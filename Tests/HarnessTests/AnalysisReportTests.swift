@@ -78,6 +78,24 @@ import Testing
         #expect(text.contains("## Paper audit"))
     }
 
+    @Test func reportsSayWhyCellsHaveNoNumber() throws {
+        var measured = try F.miniMeasured()
+        measured.cells[F.cell("lgd.mMR")] = MeasuredCell(status: .failed(reason: "run 1a2b diverged at iteration 7"))
+        let markdown = MarkdownReport(measured).text
+        #expect(markdown.contains("## Cells without a number"))
+        // One line per row, each distinct reason once (both FGD cells share theirs).
+        #expect(markdown.contains("- **FGD (missing)**: method fgd\n"))
+        #expect(markdown.contains("- **LGD**: run 1a2b diverged at iteration 7\n"))
+        #expect(!markdown.contains("- **LD**"))
+        let terminal = TerminalReport(measured).text
+        // In the table's row order: LGD before FGD.
+        #expect(terminal.contains("Cells without a number\n  - LGD: run 1a2b diverged at iteration 7\n  - FGD (missing): method fgd\n"))
+        // A table whose every cell has a number has no such section.
+        var complete = measured
+        complete.cells = complete.cells.filter { key, _ in key.row == "ld" || key.row == "base" }
+        #expect(!MarkdownReport(complete).text.contains("Cells without a number"))
+    }
+
     @Test func smokeReportsSaySoAndGiveNoVerdict() throws {
         let measured = try F.miniMeasured(scale: "smoke")
         let terminal = TerminalReport(measured).text

@@ -1,6 +1,6 @@
 /// The Markdown report of one table (`reports/<scale>/<paper>-table<id>.md`): the table in its own
-/// layout with published and measured values in each cell, then the claims with their verdicts
-/// and evidence, then the paper audit.
+/// layout with published and measured values in each cell, why any cell has no number, then the
+/// claims with their verdicts and evidence, then the paper audit.
 public struct MarkdownReport {
     public var measured: MeasuredTable
     public var provenance: [String: String]
@@ -52,6 +52,14 @@ public struct MarkdownReport {
                 return text
             }
             out.append("| \(Self.escape(row.spec.label)) | " + cells.joined(separator: " | ") + " |")
+        }
+
+        let withoutNumbers = sections.cellsWithoutNumbers
+        if !withoutNumbers.isEmpty {
+            out += ["", "## Cells without a number", ""]
+            for (label, reasons) in withoutNumbers {
+                out.append("- **\(Self.escape(label))**: " + reasons.map(Self.escape).joined(separator: "; "))
+            }
         }
 
         out += ["", "## Claims (\(sections.verdictTally))", ""]

@@ -75,6 +75,23 @@ struct ReportSections {
             + table.claimsFailingOnPublishedValues().map { "Claim check: \($0.description)" }
     }
 
+    /// Why cells show no number, per row in printed order: the distinct reasons of the row's
+    /// not-implemented and failed cells ("unresolved row: …", "detector paa: not implemented yet").
+    /// A cell's text says only "not implemented" or "failed"; this says why.
+    var cellsWithoutNumbers: [(label: String, reasons: [String])] {
+        table.rows.compactMap { row in
+            var reasons: [String] = []
+            for column in table.columns {
+                switch measured.cells[CellReference(row: row.key, column: column.key)]?.status {
+                case .notImplemented(let why)?, .failed(let why)?:
+                    if !reasons.contains(why) { reasons.append(why) }
+                default: break
+                }
+            }
+            return reasons.isEmpty ? nil : (row.label, reasons)
+        }
+    }
+
     var verdictTally: String {
         verdicts.isEmpty ? "no claims" : Verdict.tally(verdicts.map(\.verdict))
     }

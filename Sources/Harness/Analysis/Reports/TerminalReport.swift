@@ -34,6 +34,14 @@ public struct TerminalReport {
             lines += TextWrapping.hanging(legend, first: "  ", rest: "    ", width: width)
         }
 
+        let withoutNumbers = sections.cellsWithoutNumbers
+        if !withoutNumbers.isEmpty {
+            lines += ["", "Cells without a number"]
+            for (label, reasons) in withoutNumbers {
+                lines += TextWrapping.hanging("\(label): " + reasons.joined(separator: "; "), first: "  - ", rest: "    ", width: width)
+            }
+        }
+
         lines += ["", "Claims (\(sections.verdictTally))"]
         if sections.verdicts.isEmpty { lines.append("  The table file encodes no claim.") }
         for (claim, items) in sections.evidence {
