@@ -82,8 +82,9 @@ struct ReportSections {
         table.rows.compactMap { row in
             var reasons: [String] = []
             for column in table.columns {
-                switch measured.cells[CellReference(row: row.key, column: column.key)]?.status {
-                case .notImplemented(let why)?, .failed(let why)?:
+                // The same state the cell's text is drawn from.
+                switch measured.measurement(CellReference(row: row.key, column: column.key), level: level).state {
+                case .notImplemented(let why), .failed(let why):
                     if !reasons.contains(why) { reasons.append(why) }
                 default: break
                 }
