@@ -125,7 +125,7 @@ import Tensor
         let images = Tensor.concat(samples.map(\.0), axis: 0), truth = samples.map(\.1)
         for _ in 0..<80 {
             let out = detector(images)
-            let terms = detector.losses(out, detector.targets(for: out.priors, groundTruth: truth))
+            let terms = detector.losses(out, detector.targets(for: out.priors, groundTruth: truth, predictions: out))
             let loss = terms.values.dropFirst().reduce(terms.values.first!, +)
             optimizer.zeroGrad()
             loss.backward()

@@ -27,7 +27,7 @@ func trainOnToyBatch(_ detector: DenseDetector, _ samples: [(Tensor, GroundTruth
     var first: Float = 0, last: Float = 0
     for it in 0..<iterations {
         let out = detector(images)
-        let targets = detector.targets(for: out.priors, groundTruth: truth)
+        let targets = detector.targets(for: out.priors, groundTruth: truth, predictions: out)
         #expect(targets.numPositives > 0, "\(label) iteration \(it): no positives")
         let terms = detector.losses(out, targets)
         let loss = terms.values.dropFirst().reduce(terms.values.first!, +)

@@ -1,7 +1,7 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, and the rotated RetinaNet and GWD: backbone → FPN
+/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, and the rotated RetinaNet and GWD: backbone → FPN
 /// (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
 /// decoding) switched on `config.kind`, so that the distillation methods see one interface for
 /// every student and teacher.
@@ -26,12 +26,15 @@ public final class DenseDetector: Module {
                                norm: config.kind.isRetinaNetLike ? .none : .group(Swift.min(32, config.headChannels / 4)),
                                priorsPerLocation: config.priorsPerLocation, regressionChannels: config.regressionChannels,
                                centerness: config.usesCenterness, levels: 5, levelScales: !config.kind.isRetinaNetLike,
-                               distributionQuality: config.kind == .gflv2),
+                               distributionQuality: config.kind == .gflv2,
+                               classPriorProbability: config.kind == .autoassign ? 0.02 : 0.01,
+                               regressionBias: config.kind == .autoassign ? 4 : 0,
+                               centerPrior: config.kind == .autoassign),
                          rng: &rng)
         switch config.kind {
         case .retinanet, .rotatedRetinanet, .gwd: anchorGenerator = .retinaNet(strides: strides)
-        case .atss, .gfl, .gflv2: anchorGenerator = .atss(strides: strides)
-        case .fcos: anchorGenerator = nil
+        case .atss, .gfl, .gflv2, .paa: anchorGenerator = .atss(strides: strides)
+        case .fcos, .ota, .autoassign: anchorGenerator = nil
         }
         super.init()
         child("backbone", backbone); child("neck", fpn); child("bbox_head", head)
@@ -48,7 +51,8 @@ public final class DenseDetector: Module {
         /// `boxHead: .distribution`; rotated detectors: 5 deltas, or 5 × (n + 1) bin logits,
         /// value-major).
         public let reg: Tensor
-        /// [B, P, 1] centerness logits (FCOS, ATSS).
+        /// [B, P, 1] centerness logits (FCOS, ATSS); OTA's and PAA's IoU-prediction logits;
+        /// AutoAssign's objectness logits.
         public let centerness: Tensor?
         public let priors: Priors
         /// GFocalV2: [B, P, K] class logits before the quality predictor (`cls` is the joint
@@ -57,7 +61,7 @@ public final class DenseDetector: Module {
         public var batch: Int { cls.shape[0] }
     }
 
-    /// Anchors (RetinaNet, ATSS, GFL) or points (FCOS) of one input size, with per-prior stride
+    /// Anchors (RetinaNet, ATSS, GFL) or points (FCOS, OTA) of one input size, with per-prior stride
     /// and centre.
     public struct Priors: Sendable {
         public let layout: PriorLayout
@@ -86,8 +90,10 @@ public final class DenseDetector: Module {
             let strides = a.layout.levelIndices.map { Float(self.strides[$0]) }
             return Priors(layout: a.layout, anchors: a.boxes, centers: a.centers, strides: strides, points: nil)
         }
-        // FCOS points sit at cell centres (x·s + s/2, mmdet's offset 0.5); anchors at corners.
-        let p = PointGenerator(strides: strides, offset: 0.5).gridPriors(featureSizes: sizes)
+        // FCOS points sit at cell centres (x·s + s/2, mmdet's offset 0.5); OTA's and
+        // AutoAssign's at corners (offset 0 in cvpods and in mmdet's AutoAssign), as anchors are.
+        let offset: Float = config.kind == .ota || config.kind == .autoassign ? 0 : 0.5
+        let p = PointGenerator(strides: strides, offset: offset).gridPriors(featureSizes: sizes)
         let strides = p.strides
         return Priors(layout: p.layout, anchors: p.points.map { Box(x1: $0.x, y1: $0.y, x2: $0.x, y2: $0.y) },
                       centers: p.points, strides: strides, points: p)

@@ -5,9 +5,16 @@ import Tensor
 /// its distribution-guided quality predictor (`DistributionGuidedQuality`). Rotated RetinaNet
 /// and GWD (LD Table 5) regress oriented boxes: RetinaNet's anchors and classification, five
 /// deltas (x, y, w, h, θ) per anchor (`RotatedDeltaCoder`), an L1 loss on the deltas or the GWD
-/// loss on the decoded boxes.
+/// loss on the decoded boxes. OTA (LD Table 8) is FCOS's points and ReLU distances with an IoU
+/// branch in place of centerness, assigned by optimal transport on the predictions
+/// (`OTAAssigner`), as the official code. PAA (also Table 8) is ATSS's anchors, deltas and head
+/// with an IoU branch in place of centerness, assigned by a GMM over per-anchor losses
+/// (`PAAAssigner`) and tested with score voting, as mmdetection's `PAAHead`. AutoAssign (also
+/// Table 8) is FCOS-like points with an objectness branch, trained without hard assignment by
+/// weighting every inside point (`AutoAssignLosses`, `CenterPrior`), as mmdetection's
+/// `AutoAssignHead`.
 public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
-    case retinanet, fcos, atss, gfl, gflv2
+    case retinanet, fcos, atss, gfl, gflv2, ota, paa, autoassign
     case rotatedRetinanet = "rotated_retinanet", gwd
 
     /// GFL and GFocalV2 share assignment, losses and decoding.
@@ -88,7 +95,7 @@ public struct DenseDetectorConfig: Sendable {
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
         self.kind = kind; self.numClasses = numClasses; self.backbone = backbone
-        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : .gfl
+        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : kind == .ota ? .ota : kind == .paa ? .paa : kind == .autoassign ? .autoAssign : .gfl
         if kind.isRotated { regMax = 8 }
     }
 
@@ -98,9 +105,14 @@ public struct DenseDetectorConfig: Sendable {
     /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
     public var predictsDistributions: Bool { kind.isGFL || boxHead == .distribution }
     /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
-    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || kind == .fcos) }
+    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || [.fcos, .ota, .autoassign].contains(kind)) }
     var regressionChannels: Int { boxValuesPerPrior * (predictsDistributions ? regMax + 1 : 1) }
-    var usesCenterness: Bool { kind == .fcos || kind == .atss }
-    /// FPN extra levels: P6 from C5 for RetinaNet, from P5 for the others (methods.md §0.1).
-    var fpnExtra: FPN.Extra { kind.isRetinaNetLike ? .convOnInput : .convOnOutput }
+    /// The one-channel branch on the regression tower: centerness (FCOS, ATSS) or the IoU
+    /// prediction of OTA and PAA, or AutoAssign's objectness.
+    var usesCenterness: Bool { [.fcos, .atss, .ota, .paa, .autoassign].contains(kind) }
+    /// The delta coder of anchor-based boxes: ATSS's (and PAA's) stds 0.1, 0.1, 0.2, 0.2.
+    var deltaCoder: DeltaXYWHCoder { kind == .atss || kind == .paa ? .atss : .retinaNet }
+    /// FPN extra levels: P6 from C5 for RetinaNet and AutoAssign (`add_extra_convs=True`, i.e.
+    /// 'on_input'), from P5 for the others (methods.md §0.1).
+    var fpnExtra: FPN.Extra { kind.isRetinaNetLike || kind == .autoassign ? .convOnInput : .convOnOutput }
 }

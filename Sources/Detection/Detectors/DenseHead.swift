@@ -23,12 +23,19 @@ public final class DenseHead: Module {
         /// GFocalV2: the class outputs become joint logits of σ(cls)·DGQP(box distribution)
         /// (one prior per location, `regressionChannels` = 4·(n + 1)).
         public var distributionQuality = false
+        /// The classifier's bias is −log((1 − π)/π) (π 0.01; AutoAssign 0.02).
+        public var classPriorProbability: Float = 0.01
+        /// The regression output's bias (AutoAssign: 4, so every point starts 4 strides wide).
+        public var regressionBias: Float = 0
+        /// AutoAssign's learnable centre prior (`CenterPrior`), a head parameter as in mmdet.
+        public var centerPrior = false
     }
 
     public let config: Config
     let clsTower: [ConvNormAct], regTower: [ConvNormAct]
     let clsOut: Conv2d, regOut: Conv2d, centernessOut: Conv2d?
     let quality: DistributionGuidedQuality?
+    public let centerPrior: CenterPrior?
     public let scales: [Tensor]
 
     public struct LevelOutput {
@@ -55,9 +62,9 @@ public final class DenseHead: Module {
         regTower = tower()
         let a = config.priorsPerLocation
         clsOut = Conv2d(config.featureChannels, a * config.numClasses, kernel: 3, init: .normal(std: 0.01),
-                        biasValue: Initializer.priorProbabilityBias(0.01), rng: &rng)
+                        biasValue: Initializer.priorProbabilityBias(config.classPriorProbability), rng: &rng)
         regOut = Conv2d(config.featureChannels, a * config.regressionChannels, kernel: 3, init: .normal(std: 0.01),
-                        biasValue: 0, rng: &rng)
+                        biasValue: config.regressionBias, rng: &rng)
         centernessOut = config.centerness
             ? Conv2d(config.featureChannels, a, kernel: 3, init: .normal(std: 0.01), biasValue: 0, rng: &rng) : nil
         if config.distributionQuality {
@@ -66,6 +73,7 @@ public final class DenseHead: Module {
         } else {
             quality = nil
         }
+        centerPrior = config.centerPrior ? CenterPrior(numClasses: config.numClasses) : nil
         scales = config.levelScales ? (0..<config.levels).map { _ in Tensor(filled: 1, shape: [1]) } : []
         super.init()
         for (i, m) in clsTower.enumerated() { child("cls_convs.\(i)", m) }
@@ -73,6 +81,7 @@ public final class DenseHead: Module {
         child("cls_out", clsOut); child("reg_out", regOut)
         if let centernessOut { child("centerness_out", centernessOut) }
         if let quality { child("reg_conf", quality) }
+        if let centerPrior { child("center_prior", centerPrior) }
         for (i, s) in scales.enumerated() { parameter("scales.\(i)", s) }
     }
 

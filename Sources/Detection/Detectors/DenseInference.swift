@@ -3,15 +3,21 @@ import Tensor
 
 extension DenseDetector {
     /// Test-time detections per image in input pixels (mmdet `get_bboxes`): sigmoid scores,
-    /// times sigmoid centerness for FCOS/ATSS, top-k per level, decode, per-class NMS.
+    /// times sigmoid centerness for FCOS/ATSS (OTA, PAA: √ of the product with the IoU branch), top-k
+    /// per level, decode, per-class NMS.
     public func detect(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
         if config.kind.isRotated { return detectRotated(out, imageSizes: imageSizes) }
         let k = config.numClasses, p = out.priors.layout.count, r = config.regressionChannels
         let levels = out.priors.layout.levels
         return (0..<out.batch).map { b in
-            let scores = out.cls.data[(b * p * k)..<((b + 1) * p * k)].map { 1 / (1 + Foundation.exp(-$0)) }
+            var scores = out.cls.data[(b * p * k)..<((b + 1) * p * k)].map { 1 / (1 + Foundation.exp(-$0)) }
             let reg = Array(out.reg.data[(b * p * r)..<((b + 1) * p * r)])
-            let factors = out.centerness.map { c in c.data[(b * p)..<((b + 1) * p)].map { 1 / (1 + Foundation.exp(-$0)) } }
+            var factors = out.centerness.map { c in c.data[(b * p)..<((b + 1) * p)].map { 1 / (1 + Foundation.exp(-$0)) } }
+            if config.kind == .ota || config.kind == .paa, let iou = factors {
+                // OTA and PAA score each (prior, class) by √(σ(cls)·σ(IoU)) before top-k and threshold.
+                for i in 0..<scores.count { scores[i] = (scores[i] * iou[i / k]).squareRoot() }
+                factors = nil
+            }
             return densePostprocess(
                 levelScores: levels.map { Array(scores[($0.start * k)..<(($0.start + $0.count) * k)]) },
                 levelScoreFactors: factors.map { f in levels.map { Array(f[$0.range]) } },
@@ -38,8 +44,7 @@ extension DenseDetector {
             let s = priors.strides[i], c = priors.centers[i]
             return DistanceCoder().decode(point: c, distances: (d[0] * s, d[1] * s, d[2] * s, d[3] * s), maxShape: maxShape)
         } else {
-            let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
-            return coder.decode(prior: priors.anchors[i], delta: (reg[base], reg[base + 1], reg[base + 2], reg[base + 3]),
+            return config.deltaCoder.decode(prior: priors.anchors[i], delta: (reg[base], reg[base + 1], reg[base + 2], reg[base + 3]),
                                 maxShape: maxShape)
         }
     }

@@ -4,7 +4,8 @@ import Tensor
 extension DenseDetector {
     /// The training losses of one batch, named as mmdetection logs them; the total is their sum.
     /// Normalisers as methods.md §0: classification by max(1, N_pos); FCOS/ATSS boxes by the sum
-    /// of centerness targets; GFL boxes and DFL by W = Σ max-class score at positives.
+    /// of centerness targets; GFL boxes and DFL by W = Σ max-class score at positives; OTA's
+    /// three terms by max(1, N_pos); PAA's as mmdetection's `PAAHead`.
     public func losses(_ out: Outputs, _ t: DenseTargets) -> [String: Tensor] {
         if config.kind.isRotated { return rotatedLosses(out, t) }
         let k = config.numClasses, p = out.priors.layout.count
@@ -42,6 +43,34 @@ extension DenseDetector {
             let posCenterness = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
             losses["loss_centerness"] = posCenterness.binaryCrossEntropyWithLogits(target: centerness, weights: ones(local.count)) / numPos
 
+        case .ota:
+            // The official `fcos.py` losses after commit a468e5c: focal / N_pos, GIoU ×2 / N_pos, and
+            // the IoU branch's BCE ×0.5 / N_pos against the IoU of the detached box with its gt.
+            losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
+                                                                        weight: t.classWeight)) / numPos
+            let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
+            losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: ones(local.count)) * (2 / numPos)
+            let iou = alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)
+            let posIoU = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
+            losses["loss_iou"] = posIoU.binaryCrossEntropyWithLogits(target: iou, weights: ones(local.count)) * (0.5 / numPos)
+
+        case .paa:
+            // mmdetection's `PAAHead.loss`: focal / max(N_pos, images); GIoU ×1.3 weighted by each
+            // positive's IoU target (the detached box's IoU with its gt) over their sum; the IoU
+            // branch's BCE ×0.5 / N_pos.
+            let images = Float(t.assignments.count)
+            losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
+                                                                        weight: t.classWeight)) / Swift.max(Float(t.numPositives), images)
+            let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
+            let iou = alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)
+            let weights = iou.map { Swift.max($0, 1e-12) }
+            losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: weights) * (1.3 / Swift.max(weights.reduce(0, +), 1e-6))
+            let posIoU = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
+            losses["loss_iou"] = posIoU.binaryCrossEntropyWithLogits(target: iou, weights: ones(local.count)) * (0.5 / numPos)
+
+        case .autoassign:
+            return autoAssignLosses(out, groundTruth: t.groundTruth)
+
         case .rotatedRetinanet, .gwd:
             preconditionFailure("rotated losses are `rotatedLosses`")
 
@@ -49,10 +78,7 @@ extension DenseDetector {
             // GFocalV2 trains exactly as GFL, on its joint score (QFL on σ(cls)·quality).
             let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
             // QFL's target on a positive is the IoU of its (detached) decoded box with the gt.
-            let decoded = (0..<local.count).map { i in
-                Box(x1: boxes.data[4 * i], y1: boxes.data[4 * i + 1], x2: boxes.data[4 * i + 2], y2: boxes.data[4 * i + 3])
-            }
-            let iou = alignedBoxOverlaps(decoded, t.positiveBoxes)
+            let iou = alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)
             var score = [Float](repeating: 0, count: t.classIndex.count)
             for (j, flat) in t.positives.enumerated() { score[flat] = iou[j] }
             losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: score, weight: t.classWeight),
@@ -93,7 +119,7 @@ extension DenseDetector {
             })
             return centers + distances * stride * Tensor(shape: [1, 4], data: [-1, -1, 1, 1])
         } else {
-            let coder = config.kind == .atss ? DeltaXYWHCoder.atss : DeltaXYWHCoder.retinaNet
+            let coder = config.deltaCoder
             let d = reg * Tensor(shape: [1, 4], data: coder.stds) + Tensor(shape: [1, 4], data: coder.means)
             let parts = d.split(axis: 1, sizes: [1, 1, 1, 1])
             func column(_ f: (Box) -> Float) -> Tensor { Tensor(shape: [n, 1], data: local.map { f(priors.anchors[$0]) }) }
@@ -107,6 +133,13 @@ extension DenseDetector {
 }
 
 @inline(__always) func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
+
+/// The rows of an [N, 4] box tensor as plain boxes (detached).
+func boxRows(_ boxes: Tensor) -> [Box] {
+    (0..<boxes.shape[0]).map { i in
+        Box(x1: boxes.data[4 * i], y1: boxes.data[4 * i + 1], x2: boxes.data[4 * i + 2], y2: boxes.data[4 * i + 3])
+    }
+}
 
 extension DenseDetector.Outputs {
     /// σ(max_c z_c) at each flat prior (b·P + i), detached: GFL's localization-quality weight.

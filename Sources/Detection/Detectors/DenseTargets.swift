@@ -15,6 +15,8 @@ public struct DenseTargets: Sendable {
     public var positiveRotatedBoxes: [RotatedBox] = []
     /// Per image: the assigner's result (distillation methods read their regions from it).
     public var assignments: [Assignment]
+    /// Per image: the ground truth the targets were made from (AutoAssign's loss reads it whole).
+    public var groundTruth: [GroundTruth] = []
     /// Per image and gt: ATSS's IoU threshold mean + std (empty for other assigners); LD's
     /// valuable localization region is defined relative to it.
     public var atssThresholds: [[Float]]
@@ -23,10 +25,13 @@ public struct DenseTargets: Sendable {
 
 extension DenseDetector {
     /// Assigns every prior of every image (methods.md §0: MaxIoU for RetinaNet, FCOS ranges with
-    /// centre sampling, ATSS top-9 for ATSS and GFL).
-    public func targets(for priors: Priors, groundTruth: [GroundTruth]) -> DenseTargets {
+    /// centre sampling, ATSS top-9 for ATSS and GFL; OTA's optimal transport and PAA's GMM,
+    /// which read the `predictions` of the same batch and so need them).
+    public func targets(for priors: Priors, groundTruth: [GroundTruth], predictions: Outputs? = nil) -> DenseTargets {
+        precondition(![.ota, .paa].contains(config.kind) || predictions != nil, "\(config.kind) assigns from the predictions: pass them")
         let p = priors.layout.count
         var t = DenseTargets(classIndex: [], classWeight: [], positives: [], positiveBoxes: [], assignments: [], atssThresholds: [])
+        t.groundTruth = groundTruth
         t.classIndex.reserveCapacity(p * groundTruth.count)
         t.classWeight.reserveCapacity(p * groundTruth.count)
         let anchorQuads = config.kind.isRotated ? priors.anchors.map { RotatedQuad(Self.rotatedAnchor($0)) } : []
@@ -38,6 +43,15 @@ extension DenseDetector {
                 assignment = rotatedAssignment(anchors: anchorQuads, truth: gt)
             case .retinanet:
                 assignment = MaxIoUAssigner.retinaNet.assign(priors: priors.anchors, gts: gt.boxes, ignoredGTs: gt.ignored)
+            case .ota:
+                assignment = otaAssignment(predictions!, image: b, truth: gt)
+            case .paa:
+                assignment = paaAssignment(predictions!, image: b, truth: gt)
+            case .autoassign:
+                // No hard assignment: the points inside a gt (the smallest, as FCOS breaks ties)
+                // stand for its positives where other code counts them; the loss weighs them all.
+                let everywhere = [ClosedRange<Float>](repeating: -1...FCOSAssigner.infinity, count: strides.count)
+                assignment = FCOSAssigner(regressRanges: everywhere, centerSampling: false).assign(points: priors.points!, gts: gt.boxes)
             case .fcos:
                 let ranges = FCOSAssigner.regressRanges(scaledBy: config.fcosRangeScale, levels: strides.count)
                 assignment = FCOSAssigner(regressRanges: ranges).assign(points: priors.points!, gts: gt.boxes)
@@ -61,6 +75,32 @@ extension DenseDetector {
             t.atssThresholds.append(thresholds)
         }
         return t
+    }
+}
+
+extension DenseDetector {
+    /// OTA's assignment of image `b` from its (detached) class logits and decoded boxes.
+    func otaAssignment(_ out: Outputs, image b: Int, truth: GroundTruth) -> Assignment {
+        let p = out.priors.layout.count, k = config.numClasses
+        let logits = Array(out.cls.data[(b * p * k)..<((b + 1) * p * k)])
+        let reg = Array(out.reg.data[(b * p * 4)..<((b + 1) * p * 4)])
+        let boxes = (0..<p).map { i -> Box in
+            let c = out.priors.centers[i], s = out.priors.strides[i]
+            let d = (0..<4).map { Swift.max(reg[i * 4 + $0], 0) * s }
+            return Box(x1: c.x - d[0], y1: c.y - d[1], x2: c.x + d[2], y2: c.y + d[3])
+        }
+        return OTAAssigner().assign(points: out.priors.centers, strides: out.priors.strides, classLogits: logits, numClasses: k,
+                                    predictedBoxes: boxes, gts: truth.boxes, gtLabels: truth.labels)
+    }
+
+    /// PAA's assignment of image `b` from its (detached) class logits and decoded boxes (not
+    /// clipped to the image, as mmdet's `get_pos_loss` decodes them).
+    func paaAssignment(_ out: Outputs, image b: Int, truth: GroundTruth) -> Assignment {
+        let p = out.priors.layout.count, k = config.numClasses
+        let logits = Array(out.cls.data[(b * p * k)..<((b + 1) * p * k)])
+        let boxes = config.deltaCoder.decode(priors: out.priors.anchors, deltas: Array(out.reg.data[(b * p * 4)..<((b + 1) * p * 4)]))
+        return PAAAssigner().assign(anchors: out.priors.anchors, levelCounts: out.priors.layout.levelCounts, classLogits: logits,
+                                    numClasses: k, predictedBoxes: boxes, gts: truth.boxes, gtLabels: truth.labels)
     }
 }
 

@@ -4,10 +4,16 @@ extension Tensor {
     /// Σ wᵢ·(1 − GIoU(predᵢ, targetᵢ)) for boxes [M, 4] in (x1, y1, x2, y2) (Rezatofighi et al.
     /// 2019), built from differentiable primitives; `target` is a constant.
     public func giouLoss(target: [Box], weights: [Float], eps: Float = 1e-6) -> Tensor {
-        precondition(rank == 2 && shape[1] == 4 && target.count == shape[0] && weights.count == shape[0],
-                     "giouLoss: predictions \(shape), \(target.count) targets, \(weights.count) weights")
+        precondition(weights.count == shape[0], "giouLoss: predictions \(shape), \(weights.count) weights")
+        if shape[0] == 0 { return sum() }
+        return ((1 - alignedGIoU(target: target, eps: eps)) * Tensor(shape: [shape[0], 1], data: weights)).sum()
+    }
+
+    /// GIoU(predᵢ, targetᵢ) [M, 1] of boxes [M, 4] in (x1, y1, x2, y2), differentiable in the
+    /// predictions; `eps` guards the union and the enclosing area.
+    public func alignedGIoU(target: [Box], eps: Float = 1e-6) -> Tensor {
+        precondition(rank == 2 && shape[1] == 4 && target.count == shape[0], "alignedGIoU: predictions \(shape), \(target.count) targets")
         let m = shape[0]
-        if m == 0 { return sum() }
         let p = split(axis: 1, sizes: [1, 1, 1, 1])
         func column(_ f: (Box) -> Float) -> Tensor { Tensor(shape: [m, 1], data: target.map(f)) }
         let t = [column(\.x1), column(\.y1), column(\.x2), column(\.y2)]
@@ -19,8 +25,7 @@ extension Tensor {
         let ew = Tensor.maximum(p[2], t[2]) - Tensor.minimum(p[0], t[0])
         let eh = Tensor.maximum(p[3], t[3]) - Tensor.minimum(p[1], t[1])
         let enclosing = ew.clamped(min: 0) * eh.clamped(min: 0) + eps
-        let giou = intersection / union - (enclosing - union) / enclosing
-        return ((1 - giou) * Tensor(shape: [m, 1], data: weights)).sum()
+        return intersection / union - (enclosing - union) / enclosing
     }
 
     /// Σ wᵢ·|xᵢ − tᵢ| over rows of `target`-shaped values (RetinaNet's L1 on deltas).

@@ -93,3 +93,13 @@ extension Tensor {
         }
     }
 }
+
+/// The sigmoid focal loss of one logit against target 1 or 0 on plain floats (torchvision's
+/// `sigmoid_focal_loss`): the matching costs of OTA and PAA, computed without gradients.
+public func sigmoidFocalLoss(_ z: Float, positive: Bool, alpha: Float = 0.25, gamma: Float = 2) -> Float {
+    let p = 1 / (1 + Foundation.exp(-z))
+    // BCE with logits, stably: softplus(−z) for target 1, softplus(z) for target 0.
+    let x = positive ? -z : z
+    let ce = Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+    return (positive ? alpha : 1 - alpha) * ce * Foundation.pow(positive ? 1 - p : p, gamma)
+}

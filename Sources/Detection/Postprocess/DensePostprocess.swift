@@ -19,17 +19,29 @@ public struct DensePostprocessConfig: Sendable {
     public var iouThreshold: Float
     public var maxPerImage: Int
     public var preselection: Preselection
+    /// PAA's score voting after NMS (`scoreVoting(_:candidates:)`; `.maxScorePerPrior` only).
+    public var scoreVoting: Bool
 
     public init(nmsPre: Int = 1000, scoreThreshold: Float = 0.05, iouThreshold: Float = 0.6, maxPerImage: Int = 100,
-                preselection: Preselection = .maxScorePerPrior) {
+                preselection: Preselection = .maxScorePerPrior, scoreVoting: Bool = false) {
+        precondition(!scoreVoting || preselection == .maxScorePerPrior, "DensePostprocessConfig: score voting needs .maxScorePerPrior")
         self.nmsPre = nmsPre; self.scoreThreshold = scoreThreshold; self.iouThreshold = iouThreshold
-        self.maxPerImage = maxPerImage; self.preselection = preselection
+        self.maxPerImage = maxPerImage; self.preselection = preselection; self.scoreVoting = scoreVoting
     }
 
     /// GFL, ATSS and FCOS test configs: NMS IoU 0.6.
     public static let gfl = DensePostprocessConfig()
     public static let atss = DensePostprocessConfig()
     public static let fcos = DensePostprocessConfig()
+    /// OTA (official `fcos.py` inference): the scores given are √(σ(cls)·σ(IoU)); the 1000
+    /// highest (point, class) pairs per level above 0.05, class-wise NMS 0.6, 100 per image.
+    public static let ota = DensePostprocessConfig(preselection: .scoreClassPairs)
+    /// AutoAssign (mmdet ≥ 2.18 `base_dense_head`): the (point, class) pairs of σ(cls) > 0.05,
+    /// the 1000 highest per level, times σ(objectness), class-wise NMS 0.6, 100 per image.
+    public static let autoAssign = DensePostprocessConfig(preselection: .scoreClassPairs)
+    /// PAA (mmdet `paa_r50_fpn_1x_coco.py`): scores given as √(σ(cls)·σ(IoU)), the 1000 priors
+    /// of highest such score per level, > 0.05, class-wise NMS 0.6, 100 per image, score voting.
+    public static let paa = DensePostprocessConfig(scoreVoting: true)
     /// RetinaNet test config: NMS IoU 0.5.
     public static let retinaNet = DensePostprocessConfig(iouThreshold: 0.5)
     /// LD's GFL-ified RetinaNet (`RetinaGFLHead`; configs `retinagfl_r101_2x_coco.py` and
@@ -81,9 +93,14 @@ public func densePostprocess(levelScores: [[Float]], levelScoreFactors: [[Float]
     let factorList = levelScoreFactors == nil ? nil : factors
     switch config.preselection {
     case .maxScorePerPrior:
-        return multiclassNMS(boxes: boxes, scores: rowScores, numClasses: numClasses, scoreThreshold: config.scoreThreshold,
-                             iouThreshold: config.iouThreshold, maxPerImage: config.maxPerImage,
-                             scoreFactors: factorList, priorIndices: priors)
+        let kept = multiclassNMS(boxes: boxes, scores: rowScores, numClasses: numClasses, scoreThreshold: config.scoreThreshold,
+                                 iouThreshold: config.iouThreshold, maxPerImage: config.maxPerImage,
+                                 scoreFactors: factorList, priorIndices: priors)
+        guard config.scoreVoting, !kept.boxes.isEmpty else { return kept }
+        let candidates = MulticlassCandidates(scores: rowScores, numClasses: numClasses, scoreThreshold: config.scoreThreshold,
+                                              scoreFactors: factorList)
+        return scoreVoting(kept, candidateBoxes: candidates.rows.map { boxes[$0] }, candidateScores: candidates.scores,
+                           candidateLabels: candidates.labels, numClasses: numClasses)
     case .scoreClassPairs:
         let finalScores = factorList.map { f in zip(pairScores, f).map { $0 * $1 } } ?? pairScores
         let keep = batchedNMS(boxes: boxes, scores: finalScores, classes: pairLabels, iouThreshold: config.iouThreshold,

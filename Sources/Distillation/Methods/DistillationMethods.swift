@@ -79,6 +79,10 @@ public enum DistillationMethods {
             throw DistillationMethodError.unknownParameter(method: method, parameter: key, allowed: allowed)
         }
         guard let teacher else { throw DistillationMethodError.unsupported(method: method, reason: "needs a teacher") }
+        // No paper distils into or from OTA, PAA or AutoAssign; LD's official heads give them no constants.
+        for kind in [student.kind, teacher.kind] where [.ota, .paa, .autoassign].contains(kind) {
+            throw DistillationMethodError.unsupported(method: method, reason: "distillation with a \(kind.rawValue) detector is not implemented")
+        }
         if ["ld", "kd", "tbr", "gi_imitation"].contains(method) { try requireSamePriors(method, student, teacher) }
         if student.kind.isRotated && ["tbr", "gi_imitation"].contains(method) {
             throw DistillationMethodError.unsupported(method: method, reason:
