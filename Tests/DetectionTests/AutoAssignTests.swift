@@ -128,4 +128,17 @@ import Tensor
         }
         expectGradientsMatch([t.cls, t.objectness], step: 1e-3, tolerance: 3e-2) { x in t.losses(x[0], t.reg, x[1])["loss_neg"]! }
     }
+
+    @Test func saturatedScoresKeepFiniteGradients() throws {
+        // σ(cls) = σ(obj) = 1 in float32 makes 1 − q exactly 0 wherever W = 1: the loss and
+        // every gradient must stay finite (a NaN would spread through the shared head).
+        let t = Case()
+        let cls = Tensor(filled: 30, shape: t.cls.shape), objectness = Tensor(filled: 30, shape: t.objectness.shape)
+        for x in [cls, t.reg, objectness] { x.requiresGrad = true }
+        let l = t.losses(cls, t.reg, objectness)
+        let total = l["loss_pos"]! + l["loss_neg"]! + l["loss_center"]!
+        #expect(total.item.isFinite)
+        total.backward()
+        for x in [cls, t.reg, objectness] { #expect(try #require(x.grad).allSatisfy(\.isFinite)) }
+    }
 }

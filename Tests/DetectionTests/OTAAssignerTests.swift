@@ -146,6 +146,32 @@ import Tensor
         }
     }
 
+    /// Perfect predictions (the gt's box, a confident class) at every point of an 11 × 11 grid
+    /// at stride 4 (0…40); the assigned points of `gt`.
+    func perfectPredictionPositives(_ gt: Box) -> [Point] {
+        let points = (0..<121).map { (i: Int) -> Point in Point(x: Float(4 * (i % 11)), y: Float(4 * (i / 11))) }
+        let a = OTAAssigner().assign(points: points, strides: [Float](repeating: 4, count: 121),
+                                     classLogits: [Float](repeating: 6, count: 121), numClasses: 1,
+                                     predictedBoxes: [Box](repeating: gt, count: 121), gts: [gt], gtLabels: [0])
+        return a.positiveIndices.map { points[$0] }
+    }
+
+    @Test func candidatesLieWithinTwoAndAHalfStridesOfTheCentre() {
+        // gt (1, 1)–(39, 39) covers the points 4…36 on both axes, but only those within
+        // 2.5 · 4 = 10 of its centre (20, 20) are candidates: 12…28, 25 points. Every one
+        // predicts IoU 1, so k = 20 units spread evenly (0.8 each), rescaled to 1 against the
+        // background's 0.2: all 25 positive, none of the other covered points.
+        let positives = perfectPredictionPositives(box(1, 1, 39, 39))
+        let centre: [Float] = [12, 16, 20, 24, 28]
+        #expect(positives.count == 25 && positives.allSatisfy { centre.contains($0.x) && centre.contains($0.y) }, "\(positives)")
+    }
+
+    @Test func candidatesKeepAMarginOfOneHundredthInsideTheBox() {
+        // gt (15.995, 15.995)–(24.005, 24.005): the points at 16 and 24 lie 0.005 inside it,
+        // under the 0.01 margin, so (20, 20) is its only candidate and only positive.
+        #expect(perfectPredictionPositives(box(15.995, 15.995, 24.005, 24.005)) == [Point(x: 20, y: 20)])
+    }
+
     @Test func noGTsMeansAllBackground() {
         let s = Scene()
         #expect(s.assign([]) == Assignment.allNegative(count: 36))

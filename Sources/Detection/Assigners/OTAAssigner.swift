@@ -74,7 +74,9 @@ public struct OTAAssigner: Sendable {
             candidateIoU.append(ious)
             // Dynamic k from the candidates' IoUs only (the official masks the IoUs the same way).
             let top = (candidates.isEmpty ? [] : ious).sorted(by: >).prefix(topCandidates)
-            supplies[g] = Float(Swift.max(1, Int(top.reduce(0, +))))
+            // A diverged network's NaN IoUs give k = 1; its NaN losses then stop the run.
+            let total = top.reduce(0, +)
+            supplies[g] = total.isFinite ? Float(Swift.max(1, Int(total))) : 1
         }
         for p in 0..<n { cost.append(row: numGTs, column: p, cost: background[p]) }
         // Never below 0 (the official does not guard; it would need more than N/20 gts per image).

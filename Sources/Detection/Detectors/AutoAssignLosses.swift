@@ -6,11 +6,13 @@ import Tensor
 /// inside gt i, on every level:
 /// - p_ij = σ(cls_{j,c_i}) · σ(obj_j) · exp(−5(1 − GIoU(box_j, gt_i)));
 /// - positive: w_ij = exp(3 p_ij) G_ij / Σ_j exp(3 p_ij) G_ij (G the `CenterPrior`), P_i =
-///   Σ_j w_ij p_ij, loss 0.25 · Σ_i −log P_i (log clamped at −100, as torch's BCE);
+///   Σ_j w_ij p_ij, loss 0.25 · Σ_i −log P_i (log floored near −87.3: `logFloor`);
 /// - negative: v_ij = 1 / (1 − IoU_j), IoU_j the point's best IoU with any gt (detached),
 ///   min–max normalised per gt; W = 1 except W[j, c_i] = 1 − ṽ_ij (a later gt overwrites);
 ///   q = σ(cls)·σ(obj)·W over every point and class; loss 0.75 · Σ q²·(−log(1 − q));
-/// - centre: 0.75 · #gts / Σ G per image (0 for an image without pairs), averaged over images.
+/// - centre: 0.75 · #gts / Σ G per image, averaged over images; an image whose gts cover no
+///   point adds 0 (mmdet adds #gts / 1e-12, a constant of zero gradient that only swamps the
+///   logged value).
 /// Normalisers over the batch: the positive loss by the number of gts, the negative by Σ G
 /// (detached), each at least 1. Every gradient flows, through G and the weights too, except
 /// the negative weights'.
@@ -74,9 +76,11 @@ extension DenseDetector {
                 "loss_center": center / Float(Swift.max(groundTruth.count, 1))]
     }
 
-    /// e⁻¹⁰⁰: torch's BCE clamps log at −100; clamping the argument instead keeps the value and
-    /// gives an empty bag (or q = 1) a zero gradient rather than 0 · ∞.
-    static var logFloor: Float { Float(Foundation.exp(-100.0)) }
+    /// The smallest normal float: logs are taken of max(x, this), so an empty bag (or q = 1)
+    /// gets log ≈ −87.3 and a zero gradient. Torch's BCE clamps the log at −100 instead; e⁻¹⁰⁰
+    /// is subnormal in float32 and its reciprocal (log's derivative) overflows to ∞, and 0 · ∞
+    /// would make the gradient NaN.
+    static var logFloor: Float { Float.leastNormalMagnitude }
 
     /// The (gt, point) pairs of AutoAssign, gt by gt: points strictly inside the gt (min of the
     /// four side distances > 0) on every level, with their offsets from its centre in strides.

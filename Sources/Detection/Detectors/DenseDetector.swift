@@ -1,7 +1,7 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, and the rotated RetinaNet and GWD: backbone → FPN
+/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, BorderDet, and the rotated RetinaNet and GWD: backbone → FPN
 /// (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
 /// decoding) switched on `config.kind`, so that the distillation methods see one interface for
 /// every student and teacher.
@@ -13,6 +13,8 @@ public final class DenseDetector: Module {
     /// Strides of P3–P7.
     public let strides: [Int]
     let anchorGenerator: AnchorGenerator?
+    /// BorderDet's second stage: border classification and border regression branches.
+    let borderBranches: (cls: BorderBranch, reg: BorderBranch)?
 
     public init(_ config: DenseDetectorConfig, rng: inout RNG) {
         self.config = config
@@ -34,10 +36,20 @@ public final class DenseDetector: Module {
         switch config.kind {
         case .retinanet, .rotatedRetinanet, .gwd: anchorGenerator = .retinaNet(strides: strides)
         case .atss, .gfl, .gflv2, .paa: anchorGenerator = .atss(strides: strides)
-        case .fcos, .ota, .autoassign: anchorGenerator = nil
+        case .fcos, .ota, .autoassign, .borderdet: anchorGenerator = nil
+        }
+        if config.kind == .borderdet {
+            // The official widths: 256 border channels for classification, 128 for regression.
+            let c = config.headChannels
+            borderBranches = (BorderBranch(channels: c, borderChannels: c, outputs: config.numClasses,
+                                           outputBias: Initializer.priorProbabilityBias(0.01), rng: &rng),
+                              BorderBranch(channels: c, borderChannels: Swift.max(1, c / 2), outputs: 4, rng: &rng))
+        } else {
+            borderBranches = nil
         }
         super.init()
         child("backbone", backbone); child("neck", fpn); child("bbox_head", head)
+        if let borderBranches { child("border_cls", borderBranches.cls); child("border_reg", borderBranches.reg) }
     }
 
     /// Everything a forward pass produces, kept for losses, inference and distillation.
@@ -58,6 +70,9 @@ public final class DenseDetector: Module {
         /// GFocalV2: [B, P, K] class logits before the quality predictor (`cls` is the joint
         /// score); nil for the other detectors, whose `cls` is this already.
         public var classLogits: Tensor? = nil
+        /// BorderDet: [B, P, K] border class logits and [B, P, 4] border offsets of the coarse
+        /// boxes (`coarseBoxes`); nil for the other detectors.
+        public var borderCls: Tensor? = nil, borderReg: Tensor? = nil
         public var batch: Int { cls.shape[0] }
     }
 
@@ -75,13 +90,46 @@ public final class DenseDetector: Module {
         let features = fpn(Array(backbone(images).dropFirst()))
         let levels = head(features)
         let sizes = features.map { FeatureSize(height: $0.shape[2], width: $0.shape[3]) }
-        return Outputs(features: features,
-                       cls: .flattenLevels(levels.map(\.cls), perPrior: config.numClasses),
-                       reg: .flattenLevels(levels.map(\.reg), perPrior: config.regressionChannels),
-                       centerness: config.usesCenterness ? .flattenLevels(levels.map { $0.centerness! }, perPrior: 1) : nil,
-                       priors: priors(for: sizes),
-                       classLogits: head.quality == nil ? nil
-                           : .flattenLevels(levels.map { $0.classLogits! }, perPrior: config.numClasses))
+        var out = Outputs(features: features,
+                          cls: .flattenLevels(levels.map(\.cls), perPrior: config.numClasses),
+                          reg: .flattenLevels(levels.map(\.reg), perPrior: config.regressionChannels),
+                          centerness: config.usesCenterness ? .flattenLevels(levels.map { $0.centerness! }, perPrior: 1) : nil,
+                          priors: priors(for: sizes),
+                          classLogits: head.quality == nil ? nil
+                              : .flattenLevels(levels.map { $0.classLogits! }, perPrior: config.numClasses))
+        if let borderBranches {
+            // Each location's coarse box from its (detached) first-stage distances, in the
+            // level's feature coordinates clamped to the map, as BorderDet aligns it.
+            var cls: [Tensor] = [], reg: [Tensor] = []
+            for level in levels {
+                let (n, h, w) = (level.reg.shape[0], level.reg.shape[2], level.reg.shape[3])
+                let d = level.reg.data
+                var boxes = [Box]()
+                boxes.reserveCapacity(n * h * w)
+                for b in 0..<n { for i in 0..<h { for j in 0..<w {
+                    func side(_ k: Int) -> Float { Swift.max(d[((b * 4 + k) * h + i) * w + j], 0) }
+                    let x = Float(j), y = Float(i), limitX = Float(w - 1), limitY = Float(h - 1)
+                    boxes.append(Box(x1: Swift.min(Swift.max(x - side(0), 0), limitX), y1: Swift.min(Swift.max(y - side(1), 0), limitY),
+                                     x2: Swift.min(Swift.max(x + side(2), 0), limitX), y2: Swift.min(Swift.max(y + side(3), 0), limitY)))
+                } } }
+                cls.append(borderBranches.cls(level.clsFeature, boxes: boxes))
+                reg.append(borderBranches.reg(level.regFeature, boxes: boxes))
+            }
+            out.borderCls = .flattenLevels(cls, perPrior: config.numClasses)
+            out.borderReg = .flattenLevels(reg, perPrior: 4)
+        }
+        return out
+    }
+
+    /// BorderDet's coarse boxes in input pixels, one per flat prior (b·P + i), not clipped: the
+    /// first stage's distances (stride units, ReLU) around each point, detached.
+    public func coarseBoxes(_ out: Outputs) -> [Box] {
+        let p = out.priors.layout.count
+        return (0..<(out.batch * p)).map { f in
+            let i = f % p, c = out.priors.centers[i], s = out.priors.strides[i]
+            let d = (0..<4).map { Swift.max(out.reg.data[4 * f + $0], 0) * s }
+            return Box(x1: c.x - d[0], y1: c.y - d[1], x2: c.x + d[2], y2: c.y + d[3])
+        }
     }
 
     public func priors(for sizes: [FeatureSize]) -> Priors {
@@ -90,9 +138,9 @@ public final class DenseDetector: Module {
             let strides = a.layout.levelIndices.map { Float(self.strides[$0]) }
             return Priors(layout: a.layout, anchors: a.boxes, centers: a.centers, strides: strides, points: nil)
         }
-        // FCOS points sit at cell centres (x·s + s/2, mmdet's offset 0.5); OTA's and
-        // AutoAssign's at corners (offset 0 in cvpods and in mmdet's AutoAssign), as anchors are.
-        let offset: Float = config.kind == .ota || config.kind == .autoassign ? 0 : 0.5
+        // FCOS points sit at cell centres (x·s + s/2, mmdet's offset 0.5); OTA's, AutoAssign's
+        // and BorderDet's at corners (offset 0 in cvpods and in mmdet's AutoAssign), as anchors.
+        let offset: Float = config.pointsAtCorners ? 0 : 0.5
         let p = PointGenerator(strides: strides, offset: offset).gridPriors(featureSizes: sizes)
         let strides = p.strides
         return Priors(layout: p.layout, anchors: p.points.map { Box(x1: $0.x, y1: $0.y, x2: $0.x, y2: $0.y) },

@@ -12,9 +12,10 @@ import Tensor
 /// (`PAAAssigner`) and tested with score voting, as mmdetection's `PAAHead`. AutoAssign (also
 /// Table 8) is FCOS-like points with an objectness branch, trained without hard assignment by
 /// weighting every inside point (`AutoAssignLosses`, `CenterPrior`), as mmdetection's
-/// `AutoAssignHead`.
+/// `AutoAssignHead`. BorderDet (also Table 8) is FCOS with a second stage of border branches
+/// that max-pool features along each coarse box's borders (`BorderBranch`), as its official code.
 public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
-    case retinanet, fcos, atss, gfl, gflv2, ota, paa, autoassign
+    case retinanet, fcos, atss, gfl, gflv2, ota, paa, autoassign, borderdet
     case rotatedRetinanet = "rotated_retinanet", gwd
 
     /// GFL and GFocalV2 share assignment, losses and decoding.
@@ -95,7 +96,7 @@ public struct DenseDetectorConfig: Sendable {
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
         self.kind = kind; self.numClasses = numClasses; self.backbone = backbone
-        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : kind == .ota ? .ota : kind == .paa ? .paa : kind == .autoassign ? .autoAssign : .gfl
+        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : kind == .ota ? .ota : kind == .paa ? .paa : kind == .autoassign ? .autoAssign : kind == .borderdet ? .borderDet : .gfl
         if kind.isRotated { regMax = 8 }
     }
 
@@ -105,14 +106,16 @@ public struct DenseDetectorConfig: Sendable {
     /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
     public var predictsDistributions: Bool { kind.isGFL || boxHead == .distribution }
     /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
-    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || [.fcos, .ota, .autoassign].contains(kind)) }
+    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || [.fcos, .ota, .autoassign, .borderdet].contains(kind)) }
     var regressionChannels: Int { boxValuesPerPrior * (predictsDistributions ? regMax + 1 : 1) }
     /// The one-channel branch on the regression tower: centerness (FCOS, ATSS) or the IoU
     /// prediction of OTA and PAA, or AutoAssign's objectness.
-    var usesCenterness: Bool { [.fcos, .atss, .ota, .paa, .autoassign].contains(kind) }
+    var usesCenterness: Bool { [.fcos, .atss, .ota, .paa, .autoassign, .borderdet].contains(kind) }
     /// The delta coder of anchor-based boxes: ATSS's (and PAA's) stds 0.1, 0.1, 0.2, 0.2.
     var deltaCoder: DeltaXYWHCoder { kind == .atss || kind == .paa ? .atss : .retinaNet }
-    /// FPN extra levels: P6 from C5 for RetinaNet and AutoAssign (`add_extra_convs=True`, i.e.
-    /// 'on_input'), from P5 for the others (methods.md §0.1).
-    var fpnExtra: FPN.Extra { kind.isRetinaNetLike || kind == .autoassign ? .convOnInput : .convOnOutput }
+    /// FPN extra levels: P6 from C5 for RetinaNet, AutoAssign (`add_extra_convs=True`, i.e.
+    /// 'on_input') and BorderDet (cvpods' P6 from res5), from P5 for the others (methods.md §0.1).
+    var fpnExtra: FPN.Extra { kind.isRetinaNetLike || kind == .autoassign || kind == .borderdet ? .convOnInput : .convOnOutput }
+    /// Points at cell corners (x·s, offset 0) rather than centres: OTA, AutoAssign and BorderDet.
+    var pointsAtCorners: Bool { [.ota, .autoassign, .borderdet].contains(kind) }
 }

@@ -48,6 +48,8 @@ public final class DenseHead: Module {
         public let reg: Tensor
         /// [B, A, H, W] logits, when the head has the branch.
         public let centerness: Tensor?
+        /// The two towers' outputs [B, C, H, W] (BorderDet's border branches read them).
+        public let clsFeature: Tensor, regFeature: Tensor
     }
 
     public init(_ config: Config, rng: inout RNG) {
@@ -94,7 +96,7 @@ public final class DenseHead: Module {
             let logits = clsOut(c)
             let cls = quality.map { Tensor.jointScoreLogit(cls: logits, quality: $0(reg)) } ?? logits
             return LevelOutput(cls: cls, classLogits: quality == nil ? nil : logits, reg: reg,
-                               centerness: centernessOut.map { $0(r) })
+                               centerness: centernessOut.map { $0(r) }, clsFeature: c, regFeature: r)
         }
     }
 }

@@ -29,7 +29,7 @@ extension DenseDetector {
                 losses["loss_bbox"] = posReg.l1Loss(target: deltas, weights: ones(local.count)) / numPos
             }
 
-        case .fcos, .atss:
+        case .fcos, .atss, .borderdet:
             losses["loss_cls"] = flatCls.softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
                                                                         weight: t.classWeight)) / numPos
             // GFL-ified FCOS/ATSS (LD's `FCOSGFLHead`, `ATSSGFLHead`) differ only in how
@@ -42,6 +42,7 @@ extension DenseDetector {
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: centerness) * (giouWeight / denominator)
             let posCenterness = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
             losses["loss_centerness"] = posCenterness.binaryCrossEntropyWithLogits(target: centerness, weights: ones(local.count)) / numPos
+            if config.kind == .borderdet { losses.merge(borderLosses(out, groundTruth: t.groundTruth)) { $1 } }
 
         case .ota:
             // The official `fcos.py` losses after commit a468e5c: focal / N_pos, GIoU ×2 / N_pos, and
@@ -164,4 +165,38 @@ public func expectedBin(_ z: UnsafeBufferPointer<Float>, offset: Int, bins: Int)
     var s: Float = 0, e: Float = 0
     for j in 0..<bins { let w = Foundation.exp(z[offset + j] - m); s += w; e += w * Float(j) }
     return e / s
+}
+
+extension DenseDetector {
+    /// BorderDet's second-stage targets: a location is positive when its coarse box overlaps a
+    /// gt with IoU ≥ 0.6 (the best such gt, ties → the lower index), on every level; its border
+    /// offsets are (gt − box) / (0.5·(w, h, w, h)) of the coarse box.
+    public func borderTargets(_ out: Outputs, groundTruth: [GroundTruth]) -> (classIndex: [Int], positives: [Int], offsets: [Float]) {
+        let p = out.priors.layout.count, coarse = coarseBoxes(out)
+        var classIndex = [Int](repeating: -1, count: coarse.count), positives: [Int] = [], offsets: [Float] = []
+        for (b, truth) in groundTruth.enumerated() where !truth.boxes.isEmpty {
+            for f in (b * p)..<((b + 1) * p) {
+                let box = coarse[f]
+                let ious = truth.boxes.map { boxOverlap(box, $0) }
+                let best = ious.indices.reduce(0) { ious[$1] > ious[$0] ? $1 : $0 }
+                guard ious[best] >= 0.6 else { continue }
+                let g = truth.boxes[best], w = 0.5 * box.width, h = 0.5 * box.height
+                classIndex[f] = truth.labels[best]
+                positives.append(f)
+                offsets += [(g.x1 - box.x1) / w, (g.y1 - box.y1) / h, (g.x2 - box.x2) / w, (g.y2 - box.y2) / h]
+            }
+        }
+        return (classIndex, positives, offsets)
+    }
+
+    /// BorderDet's border losses: focal on the border class logits / max(1, N), L1 (smooth L1
+    /// with β 0) on the positives' offsets / max(1, N), N the border positives of the batch.
+    func borderLosses(_ out: Outputs, groundTruth: [GroundTruth]) -> [String: Tensor] {
+        let t = borderTargets(out, groundTruth: groundTruth), k = config.numClasses
+        let n = Float(Swift.max(1, t.positives.count))
+        let cls = out.borderCls!.reshaped([-1, k]).softFocalLoss(SoftFocalTargets(classIndex: t.classIndex, score: ones(t.classIndex.count),
+                                                                                  weight: ones(t.classIndex.count)))
+        let reg = out.borderReg!.reshaped([-1, 4]).indexSelect(axis: 0, t.positives)
+        return ["loss_border_cls": cls / n, "loss_border_reg": reg.l1Loss(target: t.offsets, weights: ones(t.positives.count)) / n]
+    }
 }

@@ -52,7 +52,7 @@ extension DenseDetector {
                 // stand for its positives where other code counts them; the loss weighs them all.
                 let everywhere = [ClosedRange<Float>](repeating: -1...FCOSAssigner.infinity, count: strides.count)
                 assignment = FCOSAssigner(regressRanges: everywhere, centerSampling: false).assign(points: priors.points!, gts: gt.boxes)
-            case .fcos:
+            case .fcos, .borderdet:
                 let ranges = FCOSAssigner.regressRanges(scaledBy: config.fcosRangeScale, levels: strides.count)
                 assignment = FCOSAssigner(regressRanges: ranges).assign(points: priors.points!, gts: gt.boxes)
             case .atss, .gfl, .gflv2:

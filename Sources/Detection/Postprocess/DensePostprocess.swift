@@ -21,6 +21,9 @@ public struct DensePostprocessConfig: Sendable {
     public var preselection: Preselection
     /// PAA's score voting after NMS (`scoreVoting(_:candidates:)`; `.maxScorePerPrior` only).
     public var scoreVoting: Bool
+    /// cvpods' FCOS-style inference (OTA, BorderDet) keeps at most as many (prior, class) pairs
+    /// per level as the level has priors: min(nmsPre, priors) (`.scoreClassPairs` only).
+    public var pairsCappedAtPriors = false
 
     public init(nmsPre: Int = 1000, scoreThreshold: Float = 0.05, iouThreshold: Float = 0.6, maxPerImage: Int = 100,
                 preselection: Preselection = .maxScorePerPrior, scoreVoting: Bool = false) {
@@ -33,12 +36,26 @@ public struct DensePostprocessConfig: Sendable {
     public static let gfl = DensePostprocessConfig()
     public static let atss = DensePostprocessConfig()
     public static let fcos = DensePostprocessConfig()
-    /// OTA (official `fcos.py` inference): the scores given are √(σ(cls)·σ(IoU)); the 1000
-    /// highest (point, class) pairs per level above 0.05, class-wise NMS 0.6, 100 per image.
-    public static let ota = DensePostprocessConfig(preselection: .scoreClassPairs)
-    /// AutoAssign (mmdet ≥ 2.18 `base_dense_head`): the (point, class) pairs of σ(cls) > 0.05,
-    /// the 1000 highest per level, times σ(objectness), class-wise NMS 0.6, 100 per image.
-    public static let autoAssign = DensePostprocessConfig(preselection: .scoreClassPairs)
+    /// OTA (official `fcos.py` inference): the scores given are √(σ(cls)·σ(IoU)); the
+    /// min(1000, points) highest (point, class) pairs per level above 0.05, class-wise NMS 0.6,
+    /// 100 per image.
+    public static let ota = {
+        var c = DensePostprocessConfig(preselection: .scoreClassPairs)
+        c.pairsCappedAtPriors = true
+        return c
+    }()
+    /// AutoAssign: FCOS's post-processing with σ(objectness) as the factor, as mmdet ran it when
+    /// AutoAssign was added (2.12–2.17, `FCOSHead._get_bboxes`), which is also this suite's
+    /// FCOS and ATSS default (`.maxScorePerPrior`; mmdet ≥ 2.18 would be `.scoreClassPairs`).
+    public static let autoAssign = DensePostprocessConfig()
+    /// BorderDet (official `borderdet.py` inference): the scores given are already 0 unless
+    /// √(σ(cls)·σ(ctr)) > 0.05, and otherwise √(that · σ(border cls)); the 1000 highest (point,
+    /// class) pairs per level (at most its points), class-wise NMS 0.6, 100 per image.
+    public static let borderDet = {
+        var c = DensePostprocessConfig(scoreThreshold: 0, preselection: .scoreClassPairs)
+        c.pairsCappedAtPriors = true
+        return c
+    }()
     /// PAA (mmdet `paa_r50_fpn_1x_coco.py`): scores given as √(σ(cls)·σ(IoU)), the 1000 priors
     /// of highest such score per level, > 0.05, class-wise NMS 0.6, 100 per image, score voting.
     public static let paa = DensePostprocessConfig(scoreVoting: true)
@@ -79,7 +96,9 @@ public func densePostprocess(levelScores: [[Float]], levelScoreFactors: [[Float]
             for i in kept { rowScores += scores[(i * numClasses)..<((i + 1) * numClasses)] }
         case .scoreClassPairs:
             // Pair e = prior · numClasses + class, as mmdet's nonzero() over the (prior, class) mask.
-            let top = topKIndices(scores, k: config.nmsPre > 0 ? config.nmsPre : scores.count, above: config.scoreThreshold)
+            var k = config.nmsPre > 0 ? config.nmsPre : scores.count
+            if config.pairsCappedAtPriors { k = Swift.min(k, n) }
+            let top = topKIndices(scores, k: k, above: config.scoreThreshold)
             kept = top.map { $0 / numClasses }
             for e in top { pairScores.append(scores[e]); pairLabels.append(e % numClasses) }
         }
