@@ -73,4 +73,19 @@ import Tensor
         #expect(close(dets.scores[0], (sigmoid(4) * sigmoid(2)).squareRoot()))
         #expect(close(dets.boxes[0], box(Swift.max(c.x - s, 0), Swift.max(c.y - s, 0), c.x + 1.5 * s, c.y + s)))
     }
+
+    @Test func borderLossesWithoutPositivesAreFinite() {
+        // Early in training coarse boxes are tiny and nothing reaches IoU 0.6: the border class
+        // loss is all background (divided by 1), the offset loss 0.
+        let d = Self.detector()
+        let priors = d.priors(for: [(4, 4), (2, 2), (1, 1), (1, 1), (1, 1)].map { FeatureSize(height: $0.0, width: $0.1) })
+        let p = priors.layout.count
+        var out = DenseDetector.Outputs(features: [], cls: Tensor(filled: 0, shape: [1, p, 2]), reg: Tensor(filled: 0.01, shape: [1, p, 4]),
+                                        centerness: Tensor(filled: 0, shape: [1, p, 1]), priors: priors)
+        out.borderCls = Tensor(filled: 0, shape: [1, p, 2]); out.borderReg = Tensor(filled: 0.3, shape: [1, p, 4])
+        let l = d.borderLosses(out, groundTruth: [GroundTruth(boxes: [box(2, 2, 30, 30)], labels: [0])])
+        // Every (point, class) is background at logit 0: 0.75 · ln 2 · 0.25 each.
+        #expect(close(l["loss_border_cls"]!.item, Float(2 * p) * 0.75 * Float(M_LN2) * 0.25, 1e-3))
+        #expect(l["loss_border_reg"]!.item == 0)
+    }
 }

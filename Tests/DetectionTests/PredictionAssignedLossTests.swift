@@ -72,7 +72,7 @@ import Tensor
 
     @Test func cvpodsInferenceKeepsAtMostAsManyPairsAsPriorsPerLevel() {
         // One level of two priors and three classes, all scores above the threshold, boxes far
-        // apart: mmdet's pairs keep all six, cvpods' (OTA, BorderDet) the two best.
+        // apart: mmdet's pairs keep all six, cvpods' FCOS (OTA's) the two best.
         let scores: [Float] = [0.9, 0.3, 0.6, 0.5, 0.8, 0.4]
         let boxes = [box(0, 0, 10, 10), box(50, 50, 60, 60)]
         var config = DensePostprocessConfig(preselection: .scoreClassPairs)
@@ -80,6 +80,7 @@ import Tensor
         config.pairsCappedAtPriors = true
         let capped = densePostprocess(levelScores: [scores], levelBoxes: [boxes], numClasses: 3, config: config)
         #expect(capped.scores == [0.9, 0.8] && capped.labels == [0, 1] && capped.priorIndices == [0, 1])
-        #expect(DensePostprocessConfig.ota.pairsCappedAtPriors && DensePostprocessConfig.borderDet.pairsCappedAtPriors)
+        // BorderDet caps at its gated pairs instead (`min(1000, kept)`), which is no cap.
+        #expect(DensePostprocessConfig.ota.pairsCappedAtPriors && !DensePostprocessConfig.borderDet.pairsCappedAtPriors)
     }
 }

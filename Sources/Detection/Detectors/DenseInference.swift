@@ -58,7 +58,8 @@ extension DenseDetector {
 extension DenseDetector {
     /// BorderDet's inference (official `borderdet.py`): s₁ = √(σ(cls)·σ(ctr)) gates at 0.05, the
     /// (point, class) pairs rank and score by √(s₁·σ(border cls)), and each box is its coarse box
-    /// moved by the border offsets × 0.5·(w, h, w, h); clipped to the image after NMS.
+    /// moved by the border offsets × 0.5·(w, h, w, h); clipped to the image after NMS (empty
+    /// boxes dropped).
     func detectBorderDet(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
         let k = config.numClasses, p = out.priors.layout.count, levels = out.priors.layout.levels
         let coarse = coarseBoxes(out)
@@ -80,8 +81,11 @@ extension DenseDetector {
                     return Box(x1: box.x1 + o[start] * w, y1: box.y1 + o[start + 1] * h, x2: box.x2 + o[start + 2] * w, y2: box.y2 + o[start + 3] * h)
                 }
             }
-            detections.boxes = detections.boxes.map { $0.clipped(to: imageSizes[b]) }
-            return detections
+            // Clipped after NMS, and boxes left empty dropped, as cvpods' `detector_postprocess`.
+            let clipped = detections.boxes.map { $0.clipped(to: imageSizes[b]) }
+            let keep = clipped.indices.filter { clipped[$0].width > 0 && clipped[$0].height > 0 }
+            return Detections(boxes: keep.map { clipped[$0] }, scores: keep.map { detections.scores[$0] },
+                              labels: keep.map { detections.labels[$0] }, priorIndices: keep.map { detections.priorIndices[$0] })
         }
     }
 }

@@ -36,7 +36,8 @@ extension DenseDetector {
             // `decodePositiveBoxes` reads the regression: same weights, normaliser, no DFL.
             let centers = local.map { out.priors.centers[$0] }
             let centerness = zip(centers, t.positiveBoxes).map { centernessTarget($0, $1) }
-            let denominator = Swift.max(centerness.reduce(0, +), 1e-6)
+            // cvpods (BorderDet) floors the centerness sum at 1, mmdet at 1e-6.
+            let denominator = Swift.max(centerness.reduce(0, +), config.kind == .borderdet ? 1 : 1e-6)
             let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
             let giouWeight: Float = config.kind == .atss ? 2 : 1
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: centerness) * (giouWeight / denominator)

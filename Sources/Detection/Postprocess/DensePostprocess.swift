@@ -21,8 +21,8 @@ public struct DensePostprocessConfig: Sendable {
     public var preselection: Preselection
     /// PAA's score voting after NMS (`scoreVoting(_:candidates:)`; `.maxScorePerPrior` only).
     public var scoreVoting: Bool
-    /// cvpods' FCOS-style inference (OTA, BorderDet) keeps at most as many (prior, class) pairs
-    /// per level as the level has priors: min(nmsPre, priors) (`.scoreClassPairs` only).
+    /// cvpods' FCOS inference (OTA's) keeps at most as many (prior, class) pairs per level as
+    /// the level has priors: min(nmsPre, priors) (`.scoreClassPairs` only).
     public var pairsCappedAtPriors = false
 
     public init(nmsPre: Int = 1000, scoreThreshold: Float = 0.05, iouThreshold: Float = 0.6, maxPerImage: Int = 100,
@@ -50,12 +50,8 @@ public struct DensePostprocessConfig: Sendable {
     public static let autoAssign = DensePostprocessConfig()
     /// BorderDet (official `borderdet.py` inference): the scores given are already 0 unless
     /// √(σ(cls)·σ(ctr)) > 0.05, and otherwise √(that · σ(border cls)); the 1000 highest (point,
-    /// class) pairs per level (at most its points), class-wise NMS 0.6, 100 per image.
-    public static let borderDet = {
-        var c = DensePostprocessConfig(scoreThreshold: 0, preselection: .scoreClassPairs)
-        c.pairsCappedAtPriors = true
-        return c
-    }()
+    /// class) pairs per level, class-wise NMS 0.6, 100 per image.
+    public static let borderDet = DensePostprocessConfig(scoreThreshold: 0, preselection: .scoreClassPairs)
     /// PAA (mmdet `paa_r50_fpn_1x_coco.py`): scores given as √(σ(cls)·σ(IoU)), the 1000 priors
     /// of highest such score per level, > 0.05, class-wise NMS 0.6, 100 per image, score voting.
     public static let paa = DensePostprocessConfig(scoreVoting: true)
