@@ -46,7 +46,7 @@ import Tensor
         let out = DenseDetector.Outputs(features: [], cls: Tensor(filled: 0, shape: [1, p, 2]), reg: Tensor(filled: 1, shape: [1, p, 4]),
                                         centerness: Tensor(filled: 0, shape: [1, p, 1]), priors: priors)
         let gt = box(c.x - s, c.y - s, c.x + 1.5 * s, c.y + s)
-        #expect(d.coarseBoxes(out)[q] == box(c.x - s, c.y - s, c.x + s, c.y + s))
+        #expect(d.pointBoxes(out, image: 0)[q] == box(c.x - s, c.y - s, c.x + s, c.y + s))
         let t = d.borderTargets(out, groundTruth: [GroundTruth(boxes: [gt], labels: [1])])
         #expect(t.positives == [q] && t.classIndex[q] == 1 && t.classIndex[q + 1] == -1)
         #expect(close(t.offsets, [0, 0, 0.5, 0]))

@@ -49,15 +49,14 @@ extension DenseDetector {
             negative = negative + (q.square() * -(1 - q).clamped(min: Self.logFloor).log()).sum() * 0.75
 
             guard gts > 0 else { continue }
-            let m = pairs.count
-            let priorWeight: Tensor
+            let m = pairs.gt.count
             if m > 0 {
                 let pairBoxes = boxes.indexSelect(axis: 0, pairs.point)
                 let giou = pairBoxes.alignedGIoU(target: pairs.gt.map { truth.boxes[$0] }).reshaped([m])
                 let localization = ((giou - 1) * 5).exp()
                 let classScore = cls.take(zip(pairs.point, pairs.gt).map { $0 * k + truth.labels[$1] })
                 let score = classScore * objectness.take(pairs.point) * localization              // p_ij
-                priorWeight = prior.weights(offsets: pairs.offsets, classes: pairs.gt.map { truth.labels[$0] })
+                let priorWeight = prior.weights(offsets: pairs.offsets, classes: pairs.gt.map { truth.labels[$0] })
                 let numerator = (score * 3).exp() * priorWeight
                 let denominator = Tensor(filled: 0, shape: [gts]).scatterAdd(axis: 0, indices: pairs.gt, source: numerator)
                 let w = numerator / denominator.clamped(min: 1e-12).take(pairs.gt)
@@ -67,8 +66,8 @@ extension DenseDetector {
                 priorMass += mass.item
                 center = center + Tensor(scalar: Float(gts)) / mass.clamped(min: 1e-12) * 0.75
             } else {
-                // No gt covers any point: every bag is empty (−log 0 clamps to 100).
-                positive = positive + Tensor(scalar: 0.25 * 100 * Float(gts))
+                // No gt covers any point: every bag is empty, −log of the floor each.
+                positive = positive + Tensor(scalar: -0.25 * Foundation.log(Self.logFloor) * Float(gts))
             }
         }
         return ["loss_pos": positive / Float(Swift.max(numGTs, 1)),
@@ -84,7 +83,7 @@ extension DenseDetector {
 
     /// The (gt, point) pairs of AutoAssign, gt by gt: points strictly inside the gt (min of the
     /// four side distances > 0) on every level, with their offsets from its centre in strides.
-    func autoAssignPairs(_ gts: [Box], priors: Priors) -> (gt: [Int], point: [Int], offsets: [(x: Float, y: Float)], count: Int) {
+    func autoAssignPairs(_ gts: [Box], priors: Priors) -> (gt: [Int], point: [Int], offsets: [(x: Float, y: Float)]) {
         var gt: [Int] = [], point: [Int] = [], offsets: [(x: Float, y: Float)] = []
         for (g, box) in gts.enumerated() {
             let cx = (box.x1 + box.x2) / 2, cy = (box.y1 + box.y2) / 2
@@ -94,6 +93,6 @@ extension DenseDetector {
                 gt.append(g); point.append(j); offsets.append(((c.x - cx) / s, (c.y - cy) / s))
             }
         }
-        return (gt, point, offsets, gt.count)
+        return (gt, point, offsets)
     }
 }

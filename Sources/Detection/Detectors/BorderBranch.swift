@@ -56,7 +56,7 @@ extension Tensor {
                 case 2: (start, step) = ((b.x2, b.y2), (-(b.x2 - b.x1) / Float(poolSize), 0))
                 default: (start, step) = ((b.x2, b.y2), (0, -(b.y2 - b.y1) / Float(poolSize)))
                 }
-                for k in 0..<samples { points += [start.0 + Float(k) * step.0, start.1 + Float(k) * step.1] }
+                for k in 0..<samples { points.append(start.0 + Float(k) * step.0); points.append(start.1 + Float(k) * step.1) }
             }
             let sampled = groups[g].bilinearSample(at: Tensor(shape: [n, h * w * samples, 2], data: points))
             return sampled.reshaped([n, c, h * w, samples]).max(axis: 3)

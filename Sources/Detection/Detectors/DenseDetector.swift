@@ -1,8 +1,8 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, BorderDet, and the rotated RetinaNet and GWD: backbone → FPN
-/// (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
+/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, BorderDet, and the rotated
+/// RetinaNet and GWD: backbone → FPN (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
 /// decoding) switched on `config.kind`, so that the distillation methods see one interface for
 /// every student and teacher.
 public final class DenseDetector: Module {
@@ -71,12 +71,13 @@ public final class DenseDetector: Module {
         /// score); nil for the other detectors, whose `cls` is this already.
         public var classLogits: Tensor? = nil
         /// BorderDet: [B, P, K] border class logits and [B, P, 4] border offsets of the coarse
-        /// boxes (`coarseBoxes`); nil for the other detectors.
+        /// boxes (`pointBoxes`); nil for the other detectors.
         public var borderCls: Tensor? = nil, borderReg: Tensor? = nil
         public var batch: Int { cls.shape[0] }
     }
 
-    /// Anchors (RetinaNet, ATSS, GFL) or points (FCOS, OTA) of one input size, with per-prior stride
+    /// Anchors (RetinaNet, ATSS, GFL, PAA) or points (FCOS, OTA, AutoAssign, BorderDet) of one
+    /// input size, with per-prior stride
     /// and centre.
     public struct Priors: Sendable {
         public let layout: PriorLayout
@@ -98,20 +99,19 @@ public final class DenseDetector: Module {
                           classLogits: head.quality == nil ? nil
                               : .flattenLevels(levels.map { $0.classLogits! }, perPrior: config.numClasses))
         if let borderBranches {
-            // Each location's coarse box from its (detached) first-stage distances, in the
-            // level's feature coordinates clamped to the map, as BorderDet aligns it.
+            // Each location's coarse box in its level's feature coordinates (pixels / stride, on
+            // the offset-0 grid), clamped to the map, as BorderDet aligns it.
+            let coarse = (0..<out.batch).map { pointBoxes(out, image: $0) }
             var cls: [Tensor] = [], reg: [Tensor] = []
-            for level in levels {
-                let (n, h, w) = (level.reg.shape[0], level.reg.shape[2], level.reg.shape[3])
-                let d = level.reg.data
-                var boxes = [Box]()
-                boxes.reserveCapacity(n * h * w)
-                for b in 0..<n { for i in 0..<h { for j in 0..<w {
-                    func side(_ k: Int) -> Float { Swift.max(d[((b * 4 + k) * h + i) * w + j], 0) }
-                    let x = Float(j), y = Float(i), limitX = Float(w - 1), limitY = Float(h - 1)
-                    boxes.append(Box(x1: Swift.min(Swift.max(x - side(0), 0), limitX), y1: Swift.min(Swift.max(y - side(1), 0), limitY),
-                                     x2: Swift.min(Swift.max(x + side(2), 0), limitX), y2: Swift.min(Swift.max(y + side(3), 0), limitY)))
-                } } }
+            for (l, level) in levels.enumerated() {
+                let range = out.priors.layout.levels[l].range, s = Float(strides[l])
+                let maxX = Float(level.reg.shape[3] - 1), maxY = Float(level.reg.shape[2] - 1)
+                let boxes = coarse.flatMap { image in
+                    image[range].map { b in
+                        Box(x1: Swift.min(Swift.max(b.x1 / s, 0), maxX), y1: Swift.min(Swift.max(b.y1 / s, 0), maxY),
+                            x2: Swift.min(Swift.max(b.x2 / s, 0), maxX), y2: Swift.min(Swift.max(b.y2 / s, 0), maxY))
+                    }
+                }
                 cls.append(borderBranches.cls(level.clsFeature, boxes: boxes))
                 reg.append(borderBranches.reg(level.regFeature, boxes: boxes))
             }
@@ -121,14 +121,18 @@ public final class DenseDetector: Module {
         return out
     }
 
-    /// BorderDet's coarse boxes in input pixels, one per flat prior (b·P + i), not clipped: the
-    /// first stage's distances (stride units, ReLU) around each point, detached.
-    public func coarseBoxes(_ out: Outputs) -> [Box] {
+    /// The boxes a distance-regressing point head (FCOS, OTA, AutoAssign, BorderDet) predicts for
+    /// every prior of image `b`, in input pixels, not clipped: ReLU'd stride-unit distances ×
+    /// stride around each point, detached (OTA's assignment, BorderDet's coarse boxes).
+    public func pointBoxes(_ out: Outputs, image b: Int) -> [Box] {
         let p = out.priors.layout.count
-        return (0..<(out.batch * p)).map { f in
-            let i = f % p, c = out.priors.centers[i], s = out.priors.strides[i]
-            let d = (0..<4).map { Swift.max(out.reg.data[4 * f + $0], 0) * s }
-            return Box(x1: c.x - d[0], y1: c.y - d[1], x2: c.x + d[2], y2: c.y + d[3])
+        precondition(config.regressesDistances && !config.predictsDistributions, "pointBoxes: \(config.kind) does not regress plain distances")
+        return out.reg.data.withUnsafeBufferPointer { r in
+            (0..<p).map { i in
+                let c = out.priors.centers[i], s = out.priors.strides[i], f = 4 * (b * p + i)
+                return Box(x1: c.x - Swift.max(r[f], 0) * s, y1: c.y - Swift.max(r[f + 1], 0) * s,
+                           x2: c.x + Swift.max(r[f + 2], 0) * s, y2: c.y + Swift.max(r[f + 3], 0) * s)
+            }
         }
     }
 

@@ -96,7 +96,15 @@ public struct DenseDetectorConfig: Sendable {
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
         self.kind = kind; self.numClasses = numClasses; self.backbone = backbone
-        postprocess = kind == .retinanet ? .retinaNet : kind.isRotated ? .rotatedRetinaNet : kind == .ota ? .ota : kind == .paa ? .paa : kind == .autoassign ? .autoAssign : kind == .borderdet ? .borderDet : .gfl
+        switch kind {
+        case .retinanet: postprocess = .retinaNet
+        case .rotatedRetinanet, .gwd: postprocess = .rotatedRetinaNet
+        case .ota: postprocess = .ota
+        case .paa: postprocess = .paa
+        case .autoassign: postprocess = .autoAssign
+        case .borderdet: postprocess = .borderDet
+        case .fcos, .atss, .gfl, .gflv2: postprocess = .gfl
+        }
         if kind.isRotated { regMax = 8 }
     }
 

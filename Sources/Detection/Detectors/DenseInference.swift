@@ -62,9 +62,9 @@ extension DenseDetector {
     /// boxes dropped).
     func detectBorderDet(_ out: Outputs, imageSizes: [ImageSize]) -> [Detections] {
         let k = config.numClasses, p = out.priors.layout.count, levels = out.priors.layout.levels
-        let coarse = coarseBoxes(out)
         func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
         return (0..<out.batch).map { b in
+            let coarse = pointBoxes(out, image: b)
             var scores = [Float](repeating: 0, count: p * k)
             for i in 0..<p {
                 let f = b * p + i, ctr = sigmoid(out.centerness!.data[f])
@@ -73,10 +73,10 @@ extension DenseDetector {
                     if first > 0.05 { scores[i * k + c] = (first * sigmoid(out.borderCls!.data[f * k + c])).squareRoot() }
                 }
             }
-            var detections = densePostprocess(levelScores: levels.map { Array(scores[($0.start * k)..<(($0.start + $0.count) * k)]) },
+            let detections = densePostprocess(levelScores: levels.map { Array(scores[($0.start * k)..<(($0.start + $0.count) * k)]) },
                                               numClasses: k, config: config.postprocess) { level, indices in
                 indices.map { local -> Box in
-                    let f = b * p + levels[level].start + local, box = coarse[f], o = out.borderReg!.data[(4 * f)..<(4 * f + 4)]
+                    let i = levels[level].start + local, box = coarse[i], o = out.borderReg!.data[(4 * (b * p + i))..<(4 * (b * p + i) + 4)]
                     let w = 0.5 * box.width, h = 0.5 * box.height, start = o.startIndex
                     return Box(x1: box.x1 + o[start] * w, y1: box.y1 + o[start + 1] * h, x2: box.x2 + o[start + 2] * w, y2: box.y2 + o[start + 3] * h)
                 }

@@ -52,9 +52,7 @@ extension DenseDetector {
                                                                         weight: t.classWeight)) / numPos
             let boxes = decodePositiveBoxes(posReg, local: local, priors: out.priors)
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: ones(local.count)) * (2 / numPos)
-            let iou = alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)
-            let posIoU = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
-            losses["loss_iou"] = posIoU.binaryCrossEntropyWithLogits(target: iou, weights: ones(local.count)) * (0.5 / numPos)
+            losses["loss_iou"] = iouBranchLoss(out, t, iou: alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)) / numPos
 
         case .paa:
             // mmdetection's `PAAHead.loss`: focal / max(N_pos, images); GIoU ×1.3 weighted by each
@@ -67,8 +65,7 @@ extension DenseDetector {
             let iou = alignedBoxOverlaps(boxRows(boxes), t.positiveBoxes)
             let weights = iou.map { Swift.max($0, 1e-12) }
             losses["loss_bbox"] = boxes.giouLoss(target: t.positiveBoxes, weights: weights) * (1.3 / Swift.max(weights.reduce(0, +), 1e-6))
-            let posIoU = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
-            losses["loss_iou"] = posIoU.binaryCrossEntropyWithLogits(target: iou, weights: ones(local.count)) * (0.5 / numPos)
+            losses["loss_iou"] = iouBranchLoss(out, t, iou: iou) / numPos
 
         case .autoassign:
             return autoAssignLosses(out, groundTruth: t.groundTruth)
@@ -136,6 +133,15 @@ extension DenseDetector {
 
 @inline(__always) func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
 
+extension DenseDetector {
+    /// 0.5 · Σ BCE of the IoU branch (OTA, PAA) at the positives against `iou`, the IoU of each
+    /// positive's detached box with its gt; callers divide by their N_pos.
+    func iouBranchLoss(_ out: Outputs, _ t: DenseTargets, iou: [Float]) -> Tensor {
+        let logits = out.centerness!.reshaped([-1, 1]).indexSelect(axis: 0, t.positives)
+        return logits.binaryCrossEntropyWithLogits(target: iou, weights: ones(iou.count)) * 0.5
+    }
+}
+
 /// The rows of an [N, 4] box tensor as plain boxes (detached).
 func boxRows(_ boxes: Tensor) -> [Box] {
     (0..<boxes.shape[0]).map { i in
@@ -173,11 +179,11 @@ extension DenseDetector {
     /// gt with IoU ≥ 0.6 (the best such gt, ties → the lower index), on every level; its border
     /// offsets are (gt − box) / (0.5·(w, h, w, h)) of the coarse box.
     public func borderTargets(_ out: Outputs, groundTruth: [GroundTruth]) -> (classIndex: [Int], positives: [Int], offsets: [Float]) {
-        let p = out.priors.layout.count, coarse = coarseBoxes(out)
-        var classIndex = [Int](repeating: -1, count: coarse.count), positives: [Int] = [], offsets: [Float] = []
+        let p = out.priors.layout.count
+        var classIndex = [Int](repeating: -1, count: out.batch * p), positives: [Int] = [], offsets: [Float] = []
         for (b, truth) in groundTruth.enumerated() where !truth.boxes.isEmpty {
-            for f in (b * p)..<((b + 1) * p) {
-                let box = coarse[f]
+            for (i, box) in pointBoxes(out, image: b).enumerated() {
+                let f = b * p + i
                 let ious = truth.boxes.map { boxOverlap(box, $0) }
                 let best = ious.indices.reduce(0) { ious[$1] > ious[$0] ? $1 : $0 }
                 guard ious[best] >= 0.6 else { continue }

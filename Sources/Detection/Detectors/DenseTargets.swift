@@ -83,14 +83,8 @@ extension DenseDetector {
     func otaAssignment(_ out: Outputs, image b: Int, truth: GroundTruth) -> Assignment {
         let p = out.priors.layout.count, k = config.numClasses
         let logits = Array(out.cls.data[(b * p * k)..<((b + 1) * p * k)])
-        let reg = Array(out.reg.data[(b * p * 4)..<((b + 1) * p * 4)])
-        let boxes = (0..<p).map { i -> Box in
-            let c = out.priors.centers[i], s = out.priors.strides[i]
-            let d = (0..<4).map { Swift.max(reg[i * 4 + $0], 0) * s }
-            return Box(x1: c.x - d[0], y1: c.y - d[1], x2: c.x + d[2], y2: c.y + d[3])
-        }
         return OTAAssigner().assign(points: out.priors.centers, strides: out.priors.strides, classLogits: logits, numClasses: k,
-                                    predictedBoxes: boxes, gts: truth.boxes, gtLabels: truth.labels)
+                                    predictedBoxes: pointBoxes(out, image: b), gts: truth.boxes, gtLabels: truth.labels)
     }
 
     /// PAA's assignment of image `b` from its (detached) class logits and decoded boxes (not
