@@ -1,7 +1,7 @@
 import NN
 import Tensor
 
-/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, BorderDet, and the rotated
+/// RetinaNet, FCOS, ATSS, GFL, GFocalV2, OTA, PAA, AutoAssign, BorderDet, SAPD, and the rotated
 /// RetinaNet and GWD: backbone → FPN (P3–P7) → shared dense head. One class with the per-kind parts (priors, assignment, losses,
 /// decoding) switched on `config.kind`, so that the distillation methods see one interface for
 /// every student and teacher.
@@ -15,6 +15,8 @@ public final class DenseDetector: Module {
     let anchorGenerator: AnchorGenerator?
     /// BorderDet's second stage: border classification and border regression branches.
     let borderBranches: (cls: BorderBranch, reg: BorderBranch)?
+    /// SAPD's feature selection network (training only).
+    public let levelSelection: SAPDLevelSelection?
 
     public init(_ config: DenseDetectorConfig, rng: inout RNG) {
         self.config = config
@@ -25,18 +27,18 @@ public final class DenseDetector: Module {
                   extraLevels: 2, extra: config.fpnExtra, rng: &rng)
         head = DenseHead(.init(numClasses: config.numClasses, inChannels: config.fpnChannels,
                                featureChannels: config.headChannels, stackedConvs: config.stackedConvs,
-                               norm: config.kind.isRetinaNetLike ? .none : .group(Swift.min(32, config.headChannels / 4)),
+                               norm: config.plainHead ? .none : .group(Swift.min(32, config.headChannels / 4)),
                                priorsPerLocation: config.priorsPerLocation, regressionChannels: config.regressionChannels,
-                               centerness: config.usesCenterness, levels: 5, levelScales: !config.kind.isRetinaNetLike,
+                               centerness: config.usesCenterness, levels: 5, levelScales: !config.plainHead,
                                distributionQuality: config.kind == .gflv2,
                                classPriorProbability: config.kind == .autoassign ? 0.02 : 0.01,
-                               regressionBias: config.kind == .autoassign ? 4 : 0,
+                               regressionBias: config.kind == .autoassign ? 4 : config.kind == .sapd ? 0.1 : 0,
                                centerPrior: config.kind == .autoassign),
                          rng: &rng)
         switch config.kind {
         case .retinanet, .rotatedRetinanet, .gwd: anchorGenerator = .retinaNet(strides: strides)
         case .atss, .gfl, .gflv2, .paa: anchorGenerator = .atss(strides: strides)
-        case .fcos, .ota, .autoassign, .borderdet: anchorGenerator = nil
+        case .fcos, .ota, .autoassign, .borderdet, .sapd: anchorGenerator = nil
         }
         if config.kind == .borderdet {
             // The official widths: 256 border channels for classification, 128 for regression.
@@ -47,9 +49,13 @@ public final class DenseDetector: Module {
         } else {
             borderBranches = nil
         }
+        // Keras SAPD's 256 hidden channels, the head's width.
+        levelSelection = config.kind == .sapd
+            ? SAPDLevelSelection(channels: config.fpnChannels, hiddenChannels: config.headChannels, levels: 5, rng: &rng) : nil
         super.init()
         child("backbone", backbone); child("neck", fpn); child("bbox_head", head)
         if let borderBranches { child("border_cls", borderBranches.cls); child("border_reg", borderBranches.reg) }
+        if let levelSelection { child("level_select", levelSelection) }
     }
 
     /// Everything a forward pass produces, kept for losses, inference and distillation.
@@ -76,7 +82,7 @@ public final class DenseDetector: Module {
         public var batch: Int { cls.shape[0] }
     }
 
-    /// Anchors (RetinaNet, ATSS, GFL, PAA) or points (FCOS, OTA, AutoAssign, BorderDet) of one
+    /// Anchors (RetinaNet, ATSS, GFL, PAA) or points (FCOS, OTA, AutoAssign, BorderDet, SAPD) of one
     /// input size, with per-prior stride
     /// and centre.
     public struct Priors: Sendable {
@@ -121,15 +127,16 @@ public final class DenseDetector: Module {
         return out
     }
 
-    /// The boxes a distance-regressing point head (FCOS, OTA, AutoAssign, BorderDet) predicts for
-    /// every prior of image `b`, in input pixels, not clipped: ReLU'd stride-unit distances ×
-    /// stride around each point, detached (OTA's assignment, BorderDet's coarse boxes).
+    /// The boxes a distance-regressing point head (FCOS, OTA, AutoAssign, BorderDet, SAPD)
+    /// predicts for every prior of image `b`, in input pixels, not clipped: ReLU'd distances ×
+    /// stride (× 4 for SAPD) around each point, detached (OTA's assignment, BorderDet's coarse
+    /// boxes, SAPD's level losses).
     public func pointBoxes(_ out: Outputs, image b: Int) -> [Box] {
         let p = out.priors.layout.count
         precondition(config.regressesDistances && !config.predictsDistributions, "pointBoxes: \(config.kind) does not regress plain distances")
         return out.reg.data.withUnsafeBufferPointer { r in
             (0..<p).map { i in
-                let c = out.priors.centers[i], s = out.priors.strides[i], f = 4 * (b * p + i)
+                let c = out.priors.centers[i], s = out.priors.strides[i] * config.distanceUnit, f = 4 * (b * p + i)
                 return Box(x1: c.x - Swift.max(r[f], 0) * s, y1: c.y - Swift.max(r[f + 1], 0) * s,
                            x2: c.x + Swift.max(r[f + 2], 0) * s, y2: c.y + Swift.max(r[f + 3], 0) * s)
             }

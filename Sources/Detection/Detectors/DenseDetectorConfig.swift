@@ -14,8 +14,11 @@ import Tensor
 /// weighting every inside point (`AutoAssignLosses`, `CenterPrior`), as mmdetection's
 /// `AutoAssignHead`. BorderDet (also Table 8) is FCOS with a second stage of border branches
 /// that max-pool features along each coarse box's borders (`BorderBranch`), as its official code.
+/// SAPD (also Table 8) is FSAF's anchor-point head (points at cell centres, ReLU distances in
+/// units of 4 strides, effective regions `SAPDAssigner`) trained with soft-weighted anchor points
+/// and soft-selected pyramid levels (`SAPDLevelSelection`, `sapdLosses`).
 public enum DenseDetectorKind: String, CaseIterable, Sendable, Codable {
-    case retinanet, fcos, atss, gfl, gflv2, ota, paa, autoassign, borderdet
+    case retinanet, fcos, atss, gfl, gflv2, ota, paa, autoassign, borderdet, sapd
     case rotatedRetinanet = "rotated_retinanet", gwd
 
     /// GFL and GFocalV2 share assignment, losses and decoding.
@@ -103,6 +106,7 @@ public struct DenseDetectorConfig: Sendable {
         case .paa: postprocess = .paa
         case .autoassign: postprocess = .autoAssign
         case .borderdet: postprocess = .borderDet
+        case .sapd: postprocess = .sapd
         case .fcos, .atss, .gfl, .gflv2: postprocess = .gfl
         }
         if kind.isRotated { regMax = 8 }
@@ -114,7 +118,10 @@ public struct DenseDetectorConfig: Sendable {
     /// Whether boxes are bin distributions (GFL, or a GFL-ified head): what LD needs.
     public var predictsDistributions: Bool { kind.isGFL || boxHead == .distribution }
     /// Distances from the prior's centre (FCOS, distributions) rather than anchor deltas.
-    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || [.fcos, .ota, .autoassign, .borderdet].contains(kind)) }
+    var regressesDistances: Bool { !kind.isRotated && (predictsDistributions || [.fcos, .ota, .autoassign, .borderdet, .sapd].contains(kind)) }
+    /// Plain regressed distances are in units of this many strides: SAPD's 4 (its z, as FSAF's
+    /// `TBLRBBoxCoder(normalizer=4.0)`), 1 for the others.
+    var distanceUnit: Float { kind == .sapd ? 4 : 1 }
     var regressionChannels: Int { boxValuesPerPrior * (predictsDistributions ? regMax + 1 : 1) }
     /// The one-channel branch on the regression tower: centerness (FCOS, ATSS) or the IoU
     /// prediction of OTA and PAA, or AutoAssign's objectness.
@@ -122,8 +129,11 @@ public struct DenseDetectorConfig: Sendable {
     /// The delta coder of anchor-based boxes: ATSS's (and PAA's) stds 0.1, 0.1, 0.2, 0.2.
     var deltaCoder: DeltaXYWHCoder { kind == .atss || kind == .paa ? .atss : .retinaNet }
     /// FPN extra levels: P6 from C5 for RetinaNet, AutoAssign (`add_extra_convs=True`, i.e.
-    /// 'on_input') and BorderDet (cvpods' P6 from res5), from P5 for the others (methods.md §0.1).
-    var fpnExtra: FPN.Extra { kind.isRetinaNetLike || kind == .autoassign || kind == .borderdet ? .convOnInput : .convOnOutput }
+    /// 'on_input'), BorderDet (cvpods' P6 from res5) and SAPD (FSAF's RetinaNet neck), from P5
+    /// for the others (methods.md §0.1).
+    var fpnExtra: FPN.Extra { kind.isRetinaNetLike || [.autoassign, .borderdet, .sapd].contains(kind) ? .convOnInput : .convOnOutput }
+    /// RetinaNet's head: no normalisation, no per-level scales (also FSAF's, so SAPD's).
+    var plainHead: Bool { kind.isRetinaNetLike || kind == .sapd }
     /// Points at cell corners (x·s, offset 0) rather than centres: OTA, AutoAssign and BorderDet.
     var pointsAtCorners: Bool { [.ota, .autoassign, .borderdet].contains(kind) }
 }

@@ -46,7 +46,7 @@ extension DenseDetector {
             } else {
                 for side in 0..<4 { d[side] = Swift.max(reg[base + side], 0) }
             }
-            let s = priors.strides[i], c = priors.centers[i]
+            let s = priors.strides[i] * config.distanceUnit, c = priors.centers[i]
             return DistanceCoder().decode(point: c, distances: (d[0] * s, d[1] * s, d[2] * s, d[3] * s), maxShape: maxShape)
         } else {
             return config.deltaCoder.decode(prior: priors.anchors[i], delta: (reg[base], reg[base + 1], reg[base + 2], reg[base + 3]),

@@ -70,6 +70,9 @@ extension DenseDetector {
         case .autoassign:
             return autoAssignLosses(out, groundTruth: t.groundTruth)
 
+        case .sapd:
+            return sapdLosses(out, t)
+
         case .rotatedRetinanet, .gwd:
             preconditionFailure("rotated losses are `rotatedLosses`")
 
@@ -112,7 +115,7 @@ extension DenseDetector {
             let distances = config.predictsDistributions
                 ? reg.reshaped([n, 4, config.regMax + 1]).integralOfDistribution()
                 : reg.relu()
-            let stride = Tensor(shape: [n, 1], data: local.map { priors.strides[$0] })
+            let stride = Tensor(shape: [n, 1], data: local.map { priors.strides[$0] * config.distanceUnit })
             let centers = Tensor(shape: [n, 4], data: local.flatMap { i -> [Float] in
                 let c = priors.centers[i]; return [c.x, c.y, c.x, c.y]
             })

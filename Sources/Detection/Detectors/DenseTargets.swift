@@ -20,18 +20,25 @@ public struct DenseTargets: Sendable {
     /// Per image and gt: ATSS's IoU threshold mean + std (empty for other assigners); LD's
     /// valuable localization region is defined relative to it.
     public var atssThresholds: [[Float]]
+    /// SAPD: whether its gts train on the selection network's soft level weights (after the
+    /// warm-up) rather than on their single best level.
+    public var softLevelSelection = true
     public var numPositives: Int { positives.count }
 }
 
 extension DenseDetector {
     /// Assigns every prior of every image (methods.md §0: MaxIoU for RetinaNet, FCOS ranges with
     /// centre sampling, ATSS top-9 for ATSS and GFL; OTA's optimal transport and PAA's GMM,
-    /// which read the `predictions` of the same batch and so need them).
-    public func targets(for priors: Priors, groundTruth: [GroundTruth], predictions: Outputs? = nil) -> DenseTargets {
+    /// which read the `predictions` of the same batch and so need them; SAPD's effective regions).
+    /// `trainingProgress` is the fraction of the schedule done (0 at the first iteration): SAPD
+    /// selects pyramid levels softly from `DenseDetector.sapdWarmUp` on.
+    public func targets(for priors: Priors, groundTruth: [GroundTruth], predictions: Outputs? = nil,
+                        trainingProgress: Float = 1) -> DenseTargets {
         precondition(![.ota, .paa].contains(config.kind) || predictions != nil, "\(config.kind) assigns from the predictions: pass them")
         let p = priors.layout.count
         var t = DenseTargets(classIndex: [], classWeight: [], positives: [], positiveBoxes: [], assignments: [], atssThresholds: [])
         t.groundTruth = groundTruth
+        t.softLevelSelection = trainingProgress >= Self.sapdWarmUp
         t.classIndex.reserveCapacity(p * groundTruth.count)
         t.classWeight.reserveCapacity(p * groundTruth.count)
         let anchorQuads = config.kind.isRotated ? priors.anchors.map { RotatedQuad(Self.rotatedAnchor($0)) } : []
@@ -52,6 +59,8 @@ extension DenseDetector {
                 // stand for its positives where other code counts them; the loss weighs them all.
                 let everywhere = [ClosedRange<Float>](repeating: -1...FCOSAssigner.infinity, count: strides.count)
                 assignment = FCOSAssigner(regressRanges: everywhere, centerSampling: false).assign(points: priors.points!, gts: gt.boxes)
+            case .sapd:
+                assignment = SAPDAssigner().assign(points: priors.points!, gts: gt.boxes)
             case .fcos, .borderdet:
                 let ranges = FCOSAssigner.regressRanges(scaledBy: config.fcosRangeScale, levels: strides.count)
                 assignment = FCOSAssigner(regressRanges: ranges).assign(points: priors.points!, gts: gt.boxes)

@@ -79,8 +79,8 @@ public enum DistillationMethods {
             throw DistillationMethodError.unknownParameter(method: method, parameter: key, allowed: allowed)
         }
         guard let teacher else { throw DistillationMethodError.unsupported(method: method, reason: "needs a teacher") }
-        // No paper distils into or from OTA, PAA, AutoAssign or BorderDet; LD's heads give them no constants.
-        for kind in [student.kind, teacher.kind] where [.ota, .paa, .autoassign, .borderdet].contains(kind) {
+        // No paper distils into or from OTA, PAA, AutoAssign, BorderDet or SAPD; LD's heads give them no constants.
+        for kind in [student.kind, teacher.kind] where [.ota, .paa, .autoassign, .borderdet, .sapd].contains(kind) {
             throw DistillationMethodError.unsupported(method: method, reason: "distillation with a \(kind.rawValue) detector is not implemented")
         }
         if ["ld", "kd", "tbr", "gi_imitation"].contains(method) { try requireSamePriors(method, student, teacher) }

@@ -53,7 +53,7 @@ struct LDHeadConstants: Equatable {
         case .retinanet: return .init(ldWeight: 5, vlrFactor: 0.03, vlrWeighting: .iou, vlrExcludesPositives: true, rows: .perPrior)
         case .atss: return .init(ldWeight: 0.25, vlrFactor: 0.15, vlrWeighting: .iou, vlrExcludesPositives: false)
         case .fcos: return .init(ldWeight: 0.25, vlrFactor: 0.25, vlrWeighting: .studentScore, vlrExcludesPositives: true)
-        case .ota, .paa, .autoassign, .borderdet: preconditionFailure("LDHeadConstants: \(kind) has no LD head (DistillationMethods rejects it)")
+        case .ota, .paa, .autoassign, .borderdet, .sapd: preconditionFailure("LDHeadConstants: \(kind) has no LD head (DistillationMethods rejects it)")
         case .rotatedRetinanet, .gwd:
             return .init(ldWeight: 10, vlrFactor: 1, vlrWeighting: .iou, vlrExcludesPositives: false,
                          mainWeighting: .uniform, perLevelMean: true, hasVLR: false)

@@ -108,7 +108,8 @@ public final class DetectorTrainer {
             optimizer.learningRate = schedule.learningRate(at: it)
             let batch = try makeBatch(it)
             let out = detector(batch.images)
-            let targets = detector.targets(for: out.priors, groundTruth: batch.truth, predictions: out)
+            let targets = detector.targets(for: out.priors, groundTruth: batch.truth, predictions: out,
+                                           trainingProgress: Float(it) / Float(config.iterations))
             var named = detector.losses(out, targets)
             if !terms.isEmpty {
                 let teacherOut = teacher.map { t in GradMode.withoutGrad { t(batch.images) } }

@@ -9,8 +9,8 @@ import Tensor
 /// Trains and evaluates runs with the project's own dense detectors.
 ///
 /// Supported today: RetinaNet, FCOS, ATSS, GFL, GFocalV2 (the first three also with the
-/// GFL-ified `box_head: distribution`), OTA, PAA, AutoAssign, BorderDet (no distillation into
-/// or from these four) and the rotated RetinaNet and GWD, on ResNet or
+/// GFL-ified `box_head: distribution`), OTA, PAA, AutoAssign, BorderDet, SAPD (no
+/// distillation into or from these five) and the rotated RetinaNet and GWD, on ResNet or
 /// MobileNetV2 analogues, on the synthetic scenes (standard, VOC-like, oriented), and at full
 /// scale on COCO and VOC under `dataRoot` with torchvision ResNet weights; with the distillation
 /// methods `DistillationMethods` builds (LD's family) from a dense teacher. At reduced scale every
