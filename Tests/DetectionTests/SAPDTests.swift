@@ -12,27 +12,30 @@ import Tensor
     static let points = PointGenerator(strides: [8, 16], offset: 0.5)
         .gridPriors(featureSizes: [FeatureSize(height: 4, width: 4), FeatureSize(height: 2, width: 2)])
 
-    @Test func effectiveRegionIncludesItsEdges() {
-        // Centre (20, 20), 80 × 80: the region is [12, 28]², holding level 0's points at 12, 20
-        // and 28 on each axis (9 points) and level 1's (24, 24).
+    @Test func everyCellOverlappingTheRegionCounts() {
+        // Centre (20, 20), 80 × 80: the region is [12, 28]², which level 0's cells [8, 16],
+        // [16, 24] and [24, 32] overlap on each axis (9 points; [0, 8] only touches nothing) and
+        // both of level 1's cells do: 13 positives, all inside the box.
         let a = SAPDAssigner().assign(points: Self.points, gts: [box(-20, -20, 60, 60)])
-        #expect(a.positiveIndices == [5, 6, 7, 9, 10, 11, 13, 14, 15, 19])
+        #expect(a.positiveIndices == [5, 6, 7, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19])
         #expect(a.ignoredIndices.isEmpty)
     }
 
-    @Test func anEmptyRegionTakesThePointNearestTheCentre() {
-        // (8, 8)–(16, 24): centre (12, 16), region x ∈ [11.2, 12.8], y ∈ [14.4, 17.6] holds no
-        // point; nearest: level 0 column 1 (x 12), row (16 − 4)/8 = 1.5 → 2 (y 20), index 9;
-        // level 1 column (12 − 8)/16 → 0, row 0.5 → 1, index 18.
+    @Test func aPointMustLieInsideItsBox() {
+        // (8, 8)–(16, 24): region x ∈ [11.2, 12.8], y ∈ [14.4, 17.6]. Level 0: column [8, 16]
+        // and rows [8, 16], [16, 24] overlap it: (12, 12) and (12, 20), inside. Level 1: cell
+        // [0, 16]² overlaps it, but its point (8, 8) lies on the box's edge, not inside.
         let a = SAPDAssigner().assign(points: Self.points, gts: [box(8, 8, 16, 24)])
-        #expect(a.positiveIndices == [9, 18])
+        #expect(a.positiveIndices == [5, 9])
     }
 
     @Test func theSmallestBoxOwnsASharedPoint() {
-        // The whole image (centre (16, 16), region [12.8, 19.2]², empty) falls back to (20, 20)
-        // and (24, 24), which the 4 × 4 box around (20, 20) also claims: it owns both.
+        // The whole image (region [12.8, 19.2]²) takes level 0's (12|20, 12|20) and all of level
+        // 1; the 4 × 4 box around (20, 20) takes (20, 20) from it, and level 1's (24, 24) lies
+        // outside the small box, so the large one keeps it.
         let a = SAPDAssigner().assign(points: Self.points, gts: [box(0, 0, 32, 32), box(18, 18, 22, 22)])
-        #expect(a.positiveIndices == [10, 19] && a.gtIndices[10] == 1 && a.gtIndices[19] == 1)
+        #expect(a.positiveIndices == [5, 6, 9, 10, 16, 17, 18, 19])
+        #expect(a.gtIndices[10] == 1 && [5, 6, 9, 16, 17, 18, 19].allSatisfy { a.gtIndices[$0] == 0 })
     }
 
     @Test func softWeightIsTheUnrootedCenterness() {
@@ -53,14 +56,25 @@ import Tensor
     }
 
     @Test func roiAlignReadsBinCentres() {
-        // f(x, y) = x + 10y on a 4 × 4 map of stride 8. Box (0, 0, 16, 16) is (−0.5, −0.5) to
-        // (1.5, 1.5) in map coordinates: 2 × 2 bins centred on (0, 0), (1, 0), (0, 1), (1, 1).
-        // (8, 8, 24, 24) reads (1, 1)…(2, 2). Image 1 has no box; rows follow the images.
+        // f(x, y) = x + 10y (channel 0) and 100 + f (channel 1) on a 4 × 4 map of stride 8: bilinear
+        // sampling reads a linear ramp exactly. Box (2, 2, 18, 18) is (−0.25, −0.25) to (1.75,
+        // 1.75) in map coordinates: bins centred on 0.25 and 1.25. (8, 8, 24, 24): 1 and 2.
+        // (−4, −4, 12, 12): −0.5 (within a cell of the map: clamped onto its edge, 0) and 0.5.
+        // Image 1 has no box; rows follow the images.
         let ramp = (0..<16).map { Float($0 % 4 + 10 * ($0 / 4)) }
-        let map = Tensor(shape: [3, 1, 4, 4], data: ramp + ramp + ramp)
-        let out = map.roiAlign(boxes: [[box(0, 0, 16, 16), box(8, 8, 24, 24)], [], [box(0, 0, 16, 16)]], stride: 8, size: 2)
-        #expect(out.shape == [3, 1, 2, 2])
-        #expect(close(out.data, [0, 1, 10, 11, 11, 12, 21, 22, 0, 1, 10, 11]))
+        let image = ramp + ramp.map { $0 + 100 }
+        let map = Tensor(shape: [3, 2, 4, 4], data: image + image + image)
+        let out = map.roiAlign(boxes: [[box(2, 2, 18, 18), box(8, 8, 24, 24)], [], [box(-4, -4, 12, 12)]], stride: 8, size: 2)
+        #expect(out.shape == [3, 2, 2, 2])
+        let first: [Float] = [2.75, 3.75, 12.75, 13.75], second: [Float] = [11, 12, 21, 22], third: [Float] = [0, 0.5, 5, 5.5]
+        let expected = [first, second, third].flatMap { $0 + $0.map { $0 + 100 } }
+        #expect(close(out.data, expected, 1e-4), "\(out.data)")
+    }
+
+    @Test func roiAlignReadsZeroFarOutside() {
+        // A box entirely beyond one cell past the map's edge: every sample reads zero.
+        let map = Tensor(filled: 1, shape: [1, 1, 2, 2])
+        #expect(map.roiAlign(boxes: [[box(40, 40, 56, 56)]], stride: 8, size: 2).data == [0, 0, 0, 0])
     }
 
     @Test func roiAlignGradients() {
@@ -101,16 +115,15 @@ import Tensor
     }
 
     @Test func lossesOfOneSmallBox() throws {
-        // gt (9, 9, 11, 11), class 1. Its positives: (10, 10) on level 0 (index 10, soft weight
-        // 1, box (8, 8, 12, 12): IoU 1/4) and the fallback points 19–22 of levels 1–4 (all
-        // outside the gt: soft weight 0, so background). Level 0 is the only level with a point
-        // inside the gt, so the warm-up trains level 0 at weight 1: with p = 0.5 a negative class
-        // costs 0.75·0.25·ln 2 and the positive 0.25·0.25·ln 2; 22 background points × 2
-        // classes + point 10. The normaliser is max(1, 1) = 1.
+        // gt (9, 9, 11, 11), class 1. Its one positive: (10, 10) on level 0 (index 10, soft weight
+        // 1, box (8, 8, 12, 12): IoU 1/4); the other levels' cells overlapping its region have
+        // their points outside it. The warm-up trains level 0 at weight 1: with p = 0.5 a
+        // negative class costs 0.75·0.25·ln 2 and the positive 0.25·0.25·ln 2; 22 background
+        // points × 2 classes + point 10. The normaliser is max(1, 1) = 1.
         let d = Self.detector(), out = Self.outputs(d)
         let truth = [GroundTruth(boxes: [box(9, 9, 11, 11)], labels: [1])]
         var t = d.targets(for: out.priors, groundTruth: truth, trainingProgress: 0.25)
-        #expect(!t.softLevelSelection && t.positives == [10, 19, 20, 21, 22])
+        #expect(!t.softLevelSelection && t.positives == [10])
         #expect(d.sapdLevelTargets(out, t) == [0])
         let ln2 = Foundation.log(Float(2)), negative = 0.75 * 0.25 * ln2, positive = 0.25 * 0.25 * ln2
         var losses = d.losses(out, t)
@@ -127,27 +140,60 @@ import Tensor
         #expect(close(try #require(losses["loss_bbox"]).item, 0.2 * Foundation.log(4), 1e-5))
     }
 
-    @Test func theLevelTargetCountsOnlyPointsInsideTheGt() {
-        // Zero distances make every predicted box a point (IoU 0: −ln 10⁻⁶ = 13.8), except level
-        // 3's fallback point (16, 16), whose distances 7/(4·32) left and up give (9, 9, 16, 16):
-        // IoU 4/49, −ln 2.5. Its mean loss is the smallest (equal focal terms), but (16, 16)
-        // lies outside the gt (9, 9, 11, 11), so level 0, whose (10, 10) is inside, is the target.
-        let d = Self.detector(), base = Self.outputs(d)
+    /// Regression rows for gt (0, 0, 16, 16) on the 16-px input: level 0 predicts points (IoU 0,
+    /// −ln 10⁻⁶ = 13.8), level 1's four points (4|12, 4|12) the gt exactly, level 2's (8, 8)
+    /// the box (−2, −2, 18, 18), IoU 0.64.
+    static let wholeImageRegression: [Float] = {
         var reg = [Float](repeating: 0, count: 23 * 4)
-        reg[21 * 4] = 7 / 128; reg[21 * 4 + 1] = 7 / 128
-        let out = DenseDetector.Outputs(features: base.features, cls: base.cls, reg: Tensor(shape: [1, 23, 4], data: reg),
+        for (j, c) in [(4, 4), (12, 4), (4, 12), (12, 12)].enumerated() {
+            let (x, y) = (Float(c.0), Float(c.1))
+            for (side, d) in [x, y, 16 - x, 16 - y].enumerated() { reg[(16 + j) * 4 + side] = d / 32 }
+        }
+        for side in 0..<4 { reg[20 * 4 + side] = 10 / 64 }
+        return reg
+    }()
+
+    @Test func theLevelTargetIsTheSmallestMeanLoss() {
+        // Per point, focal (both classes, p = 0.5) f₀ = 0.1733 plus −ln IoU: level 0 averages
+        // f₀ + 13.8, level 1 f₀ (sum 4f₀ = 0.69), level 2 f₀ + 0.446 = 0.62. The mean picks level
+        // 1; a sum would pick level 2.
+        let d = Self.detector(), base = Self.outputs(d)
+        let out = DenseDetector.Outputs(features: base.features, cls: base.cls, reg: Tensor(shape: [1, 23, 4], data: Self.wholeImageRegression),
                                         centerness: nil, priors: base.priors)
-        let t = d.targets(for: out.priors, groundTruth: [GroundTruth(boxes: [box(9, 9, 11, 11)], labels: [1])])
-        #expect(t.positives.contains(21))
-        #expect(d.sapdLevelTargets(out, t) == [0])
+        let t = d.targets(for: out.priors, groundTruth: [GroundTruth(boxes: [box(0, 0, 16, 16)], labels: [1])])
+        #expect(t.positives == [5, 6, 9, 10, 16, 17, 18, 19, 20])
+        #expect(d.sapdLevelTargets(out, t) == [1])
+    }
+
+    @Test func lossesOfTwoImagesInEitherOrder() throws {
+        // Image A: gt (9, 9, 11, 11) as in `lossesOfOneSmallBox` (level 0, weight 1, IoU 1/4).
+        // Image B: gt (0, 0, 16, 16) with `wholeImageRegression` (level 1: four points of soft
+        // weight (4·4)/(12·12) = 1/9, exact boxes; its level 0 and 2 positives are background).
+        // Normaliser 1 + 4/9 = 13/9; background rows 22 (A) + 19 (B), 2 classes each.
+        let d = Self.detector(), base = Self.outputs(d)
+        let a = (truth: GroundTruth(boxes: [box(9, 9, 11, 11)], labels: [1]), reg: [Float](repeating: 0.125, count: 23 * 4))
+        let b = (truth: GroundTruth(boxes: [box(0, 0, 16, 16)], labels: [1]), reg: Self.wholeImageRegression)
+        func losses(_ images: [(truth: GroundTruth, reg: [Float])]) -> [String: Float] {
+            let out = DenseDetector.Outputs(features: base.features.map { Tensor(filled: 0, shape: [2] + $0.shape.dropFirst()) },
+                                            cls: Tensor(filled: 0, shape: [2, 23, 2]),
+                                            reg: Tensor(shape: [2, 23, 4], data: images.flatMap(\.reg)), centerness: nil, priors: base.priors)
+            let t = d.targets(for: out.priors, groundTruth: images.map(\.truth), trainingProgress: 0)
+            return d.losses(out, t).mapValues(\.item)
+        }
+        let ln2 = Foundation.log(Float(2)), negative = 0.75 * 0.25 * ln2, positive = 0.25 * 0.25 * ln2
+        let ab = losses([a, b]), ba = losses([b, a])
+        #expect(close(try #require(ab["loss_cls"]), 82 * negative * 9 / 13 + negative + positive, 1e-4))
+        #expect(close(try #require(ab["loss_bbox"]), Foundation.log(4) * 9 / 13, 1e-5))
+        #expect(close(try #require(ab["loss_select"]), 0.1 * Foundation.log(5), 1e-6))
+        for key in ["loss_cls", "loss_bbox", "loss_select"] { #expect(close(try #require(ba[key]), try #require(ab[key]), 1e-5), "\(key)") }
     }
 
     @Test func aBoxWithoutPointsHasNoLevelTarget() {
-        // The whole image loses every fallback point to the small box it contains: no target,
-        // so it adds nothing to the selection network's cross-entropy.
+        // (1, 1, 1.5, 1.5) is smaller than every cell and no point lies inside it: no positive,
+        // no level target, nothing added to the selection network's cross-entropy.
         let d = Self.detector(), out = Self.outputs(d)
-        let t = d.targets(for: out.priors, groundTruth: [GroundTruth(boxes: [box(0, 0, 16, 16), box(9, 9, 11, 11)], labels: [0, 1])])
-        #expect(t.assignments[0].gtIndices.allSatisfy { $0 != 0 })
-        #expect(d.sapdLevelTargets(out, t) == [nil, 0])
+        let t = d.targets(for: out.priors, groundTruth: [GroundTruth(boxes: [box(9, 9, 11, 11), box(1, 1, 1.5, 1.5)], labels: [1, 0])])
+        #expect(t.positives == [10])
+        #expect(d.sapdLevelTargets(out, t) == [0, nil])
     }
 }

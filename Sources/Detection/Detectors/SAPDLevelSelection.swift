@@ -38,11 +38,13 @@ public final class SAPDLevelSelection: Module {
 extension Tensor {
     /// RoIAlign of boxes on a map [B, C, H, W] of stride `stride`: for each box of each image
     /// (`boxes[b]`, input pixels), size × size bins, each read by one bilinear sample at its
-    /// centre, in mmcv's `aligned=True` coordinates (x / stride − 0.5: a cell's value sits at
-    /// its centre). Returns [Σ boxes, C, size, size], rows in image order; outside the map reads
-    /// zeros; the gradient reaches the map.
+    /// centre (mmcv samples ⌈box / size⌉² per bin; the Keras code's crop_and_resize reads one),
+    /// in mmcv's `aligned=True` coordinates (x / stride − 0.5: a cell's value sits at its
+    /// centre). As mmcv, a sample within one cell of the map is clamped onto its edge, and one
+    /// further out reads zero. Returns [Σ boxes, C, size, size], rows in image order; the
+    /// gradient reaches the map.
     public func roiAlign(boxes: [[Box]], stride: Float, size: Int) -> Tensor {
-        let (n, c) = (shape[0], shape[1])
+        let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
         precondition(boxes.count == n, "roiAlign: \(boxes.count) images of boxes for a batch of \(n)")
         let most = boxes.map(\.count).max() ?? 0
         let bins = size * size
@@ -60,7 +62,12 @@ extension Tensor {
                 let x0 = b.x1 / stride - 0.5, y0 = b.y1 / stride - 0.5
                 let bw = (b.x2 - b.x1) / stride / Float(size), bh = (b.y2 - b.y1) / stride / Float(size)
                 for r in 0..<size { for q in 0..<size {
-                    points.append(x0 + (Float(q) + 0.5) * bw); points.append(y0 + (Float(r) + 0.5) * bh)
+                    let x = x0 + (Float(q) + 0.5) * bw, y = y0 + (Float(r) + 0.5) * bh
+                    if x < -1 || x > Float(w) || y < -1 || y > Float(h) {
+                        points += [-1e4, -1e4]
+                    } else {
+                        points += [Swift.min(Swift.max(x, 0), Float(w - 1)), Swift.min(Swift.max(y, 0), Float(h - 1))]
+                    }
                 } }
             }
         }

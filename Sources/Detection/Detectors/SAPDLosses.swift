@@ -14,7 +14,7 @@ extension DenseDetector {
     public static let sapdSelectionWeight: Float = 0.1
 
     /// The soft weight f of a positive point (§3.2, η = 1): min(l, r)·min(t, b) / (max(l, r)·
-    /// max(t, b)) of its distances to the gt's sides (clamped at 0, so 0 outside the box).
+    /// max(t, b)) of its distances to the gt's sides (clamped at 0: 0 on or outside the box).
     public static func sapdSoftWeight(_ c: Point, _ g: Box) -> Float {
         let l = Swift.max(c.x - g.x1, 0), r = Swift.max(g.x2 - c.x, 0)
         let t = Swift.max(c.y - g.y1, 0), b = Swift.max(g.y2 - c.y, 0)
@@ -24,10 +24,8 @@ extension DenseDetector {
 
     /// Each gt's (rows: the batch's gts in image order) level target, the level whose positive
     /// points have the smallest mean of focal loss (summed over classes) plus −ln IoU under the
-    /// current, detached predictions (FSAF's online feature selection; ties → the finer level).
-    /// Only points inside the gt count (soft weight f > 0): a level whose only point is a
-    /// fallback outside a small gt cannot train it, and choosing it would leave the gt without
-    /// a weighted positive. nil for a gt without such a point on any level.
+    /// current, detached predictions (FSAF's online feature selection; ties → the finer level);
+    /// nil for a gt that owns no point on any level.
     public func sapdLevelTargets(_ out: Outputs, _ t: DenseTargets) -> [Int?] {
         let k = config.numClasses, p = out.priors.layout.count, levels = out.priors.layout.levels.count
         let levelOf = out.priors.layout.levelIndices
@@ -37,8 +35,7 @@ extension DenseDetector {
                 let boxes = pointBoxes(out, image: b)
                 var sum = [[Double]](repeating: [Double](repeating: 0, count: levels), count: truth.boxes.count)
                 var count = [[Int]](repeating: [Int](repeating: 0, count: levels), count: truth.boxes.count)
-                for (i, g) in t.assignments[b].gtIndices.enumerated()
-                where g >= 0 && Self.sapdSoftWeight(out.priors.centers[i], truth.boxes[g]) > 0 {
+                for (i, g) in t.assignments[b].gtIndices.enumerated() where g >= 0 {
                     let f = b * p + i, label = truth.labels[g]
                     var loss: Float = 0
                     for c in 0..<k { loss += sigmoidFocalLoss(z[f * k + c], positive: c == label) }
@@ -72,9 +69,11 @@ extension DenseDetector {
 
     /// SAPD's losses: the focal loss (α 0.25, γ 2) and the IoU loss (−ln IoU) of every positive
     /// point weighted by f × its gt's weight for the point's level, both divided by the sum of
-    /// those weights over the batch (at least 1); positives of a level with weight 0 are
-    /// ignored (as the Keras code), negatives weigh 1. Plus λ × the selection network's
-    /// cross-entropy, averaged over the gts that have a level target.
+    /// those weights over the batch (at least 1); negatives weigh 1, and so do the positives of
+    /// levels whose weight is 0, as background (the Keras code ignores them, mmdetection's FSAF
+    /// ignores only their gt's class: ignored, they scored high at test time with untrained
+    /// boxes). Plus λ × the selection network's cross-entropy, averaged over the gts that have a
+    /// level target.
     func sapdLosses(_ out: Outputs, _ t: DenseTargets) -> [String: Tensor] {
         let k = config.numClasses, p = out.priors.layout.count, levels = out.priors.layout.levels.count
         let levelOf = out.priors.layout.levelIndices
@@ -94,8 +93,8 @@ extension DenseDetector {
                     classWeight[f] = w
                     kept.append(f); keptBoxes.append(truth.boxes[g]); keptWeights.append(w)
                 } else {
-                    // Not trained for this gt here (an unselected level, or a point outside it):
-                    // background, so that it scores low at test time, where every level detects.
+                    // An unselected level: background, so that it scores low at test time,
+                    // where every level detects.
                     classIndex[f] = -1
                 }
             }
