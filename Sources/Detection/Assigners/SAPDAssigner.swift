@@ -20,15 +20,19 @@ public struct SAPDAssigner: Sendable {
         let n = points.count
         if gts.isEmpty { return Assignment.allNegative(count: n) }
         let areas = gts.map { ($0.x2 - $0.x1) * ($0.y2 - $0.y1) }
+        // Each gt's effective region: centre and half sides.
+        let regions = gts.map { box in
+            (cx: (box.x1 + box.x2) / 2, cy: (box.y1 + box.y2) / 2,
+             hw: effectiveRegion * (box.x2 - box.x1) / 2, hh: effectiveRegion * (box.y2 - box.y1) / 2)
+        }
         var assigned = [Int](repeating: Assignment.negative, count: n)
         for level in points.layout.levels {
             let half = Float(level.stride) / 2
             for p in level.range {
                 let q = points.points[p]
-                for (g, box) in gts.enumerated() {
-                    let cx = (box.x1 + box.x2) / 2, cy = (box.y1 + box.y2) / 2
-                    let hw = effectiveRegion * (box.x2 - box.x1) / 2, hh = effectiveRegion * (box.y2 - box.y1) / 2
-                    let overlaps = q.x - half < cx + hw && q.x + half > cx - hw && q.y - half < cy + hh && q.y + half > cy - hh
+                for (g, (box, e)) in zip(gts, regions).enumerated() {
+                    let overlaps = q.x - half < e.cx + e.hw && q.x + half > e.cx - e.hw
+                        && q.y - half < e.cy + e.hh && q.y + half > e.cy - e.hh
                     let inside = q.x > box.x1 && q.x < box.x2 && q.y > box.y1 && q.y < box.y2
                     guard overlaps && inside else { continue }
                     let current = assigned[p]

@@ -32,7 +32,7 @@ public final class DenseDetector: Module {
                                centerness: config.usesCenterness, levels: 5, levelScales: !config.plainHead,
                                distributionQuality: config.kind == .gflv2,
                                classPriorProbability: config.kind == .autoassign ? 0.02 : 0.01,
-                               regressionBias: config.kind == .autoassign ? 4 : config.kind == .sapd ? 0.1 : 0,
+                               regressionBias: config.regressionBias,
                                centerPrior: config.kind == .autoassign),
                          rng: &rng)
         switch config.kind {

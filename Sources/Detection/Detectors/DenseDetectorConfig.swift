@@ -132,6 +132,15 @@ public struct DenseDetectorConfig: Sendable {
     /// 'on_input'), BorderDet (cvpods' P6 from res5) and SAPD (FSAF's RetinaNet neck), from P5
     /// for the others (methods.md §0.1).
     var fpnExtra: FPN.Extra { kind.isRetinaNetLike || [.autoassign, .borderdet, .sapd].contains(kind) ? .convOnInput : .convOnOutput }
+    /// The regression output's initial bias: AutoAssign's 4 (every point starts 4 strides
+    /// wide), SAPD's 0.1 (the Keras code's, against zero-area boxes), 0 for the others.
+    var regressionBias: Float {
+        switch kind {
+        case .autoassign: return 4
+        case .sapd: return 0.1
+        default: return 0
+        }
+    }
     /// RetinaNet's head: no normalisation, no per-level scales (also FSAF's, so SAPD's).
     var plainHead: Bool { kind.isRetinaNetLike || kind == .sapd }
     /// Points at cell corners (x·s, offset 0) rather than centres: OTA, AutoAssign and BorderDet.

@@ -55,7 +55,7 @@ extension Tensor {
         for image in boxes {
             for j in 0..<most {
                 guard j < image.count else {
-                    for _ in 0..<bins { points += [-1e4, -1e4] }
+                    points.append(contentsOf: repeatElement(-1e4, count: 2 * bins))
                     continue
                 }
                 let b = image[j]
@@ -64,9 +64,9 @@ extension Tensor {
                 for r in 0..<size { for q in 0..<size {
                     let x = x0 + (Float(q) + 0.5) * bw, y = y0 + (Float(r) + 0.5) * bh
                     if x < -1 || x > Float(w) || y < -1 || y > Float(h) {
-                        points += [-1e4, -1e4]
+                        points.append(-1e4); points.append(-1e4)
                     } else {
-                        points += [Swift.min(Swift.max(x, 0), Float(w - 1)), Swift.min(Swift.max(y, 0), Float(h - 1))]
+                        points.append(Swift.min(Swift.max(x, 0), Float(w - 1))); points.append(Swift.min(Swift.max(y, 0), Float(h - 1)))
                     }
                 } }
             }

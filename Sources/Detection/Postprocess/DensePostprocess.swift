@@ -58,7 +58,7 @@ public struct DensePostprocessConfig: Sendable {
     /// RetinaNet test config: NMS IoU 0.5.
     public static let retinaNet = DensePostprocessConfig(iouThreshold: 0.5)
     /// SAPD: FSAF's test config, RetinaNet's (the paper gives none; mmdet's FSAF inherits it).
-    public static let sapd = DensePostprocessConfig(iouThreshold: 0.5)
+    public static let sapd = retinaNet
     /// LD's GFL-ified RetinaNet (`RetinaGFLHead`; configs `retinagfl_r101_2x_coco.py` and
     /// `ld_retina_r50_1x.py` of HikariTJU/LD): NMS IoU 0.6, not RetinaNet's 0.5.
     public static let retinaGFL = DensePostprocessConfig()
