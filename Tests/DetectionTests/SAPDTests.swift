@@ -188,6 +188,33 @@ import Tensor
         for key in ["loss_cls", "loss_bbox", "loss_select"] { #expect(close(try #require(ba[key]), try #require(ab[key]), 1e-5), "\(key)") }
     }
 
+    @Test func detectionLossesLeaveTheSelectionNetworkUntouched() throws {
+        // After the warm-up the level weights come from the selection network but are detached,
+        // and the level targets come from detached predictions: the focal and IoU losses send
+        // no gradient into the network, and its cross-entropy none into the head's outputs.
+        let d = Self.detector(), base = Self.outputs(d)
+        var rng = RNG(seed: 3)
+        let features = base.features.map { f in Tensor(shape: f.shape, data: (0..<f.count).map { _ in rng.uniform() * 2 - 1 }) }
+        let cls = Tensor(filled: 0, shape: [1, 23, 2]), reg = Tensor(shape: [1, 23, 4], data: Self.wholeImageRegression)
+        for x in features + [cls, reg] { x.requiresGrad = true }
+        let out = DenseDetector.Outputs(features: features, cls: cls, reg: reg, centerness: nil, priors: base.priors)
+        let t = d.targets(for: out.priors, groundTruth: [GroundTruth(boxes: [box(0, 0, 16, 16)], labels: [1])], trainingProgress: 0.75)
+        #expect(t.softLevelSelection)
+        let network = try #require(d.levelSelection)
+        func gradientNorm(_ tensors: [Tensor]) -> Float { tensors.reduce(0) { $0 + ($1.grad ?? []).reduce(0) { $0 + $1 * $1 } } }
+
+        var losses = d.losses(out, t)
+        (try #require(losses["loss_cls"]) + (try #require(losses["loss_bbox"]))).backward()
+        #expect(gradientNorm([cls, reg]) > 0)
+        #expect(gradientNorm(network.parameters) == 0 && gradientNorm(features) == 0)
+
+        for x in network.parameters + features + [cls, reg] { x.grad = nil }
+        losses = d.losses(out, t)
+        try #require(losses["loss_select"]).backward()
+        #expect(gradientNorm(network.parameters) > 0 && gradientNorm(features) > 0)
+        #expect(gradientNorm([cls, reg]) == 0)
+    }
+
     @Test func aBoxWithoutPointsHasNoLevelTarget() {
         // (1, 1, 1.5, 1.5) is smaller than every cell and no point lies inside it: no positive,
         // no level target, nothing added to the selection network's cross-entropy.
