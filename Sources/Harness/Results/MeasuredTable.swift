@@ -35,10 +35,14 @@ public struct MeasuredTable: Sendable {
     /// "smoke", "small" or "full". Smoke results never produce verdicts.
     public var scale: String
     public var cells: [CellReference: MeasuredCell]
+    /// The validation objects behind the table's APs, APm and APl columns, per validation set
+    /// (empty when the table has no size column or reads only real data).
+    public var objectSizes: [ValidationObjectSizes]
 
-    public init(table: TableSpec, scale: String, cells: [CellReference: MeasuredCell]) {
+    public init(table: TableSpec, scale: String, cells: [CellReference: MeasuredCell], objectSizes: [ValidationObjectSizes] = []) {
         self.table = table
         self.scale = scale
         self.cells = cells
+        self.objectSizes = objectSizes
     }
 }

@@ -62,6 +62,11 @@ public struct MarkdownReport {
             }
         }
 
+        if !measured.objectSizes.isEmpty {
+            out += ["", "## \(ObjectSizeText.heading)", "", Self.escape(ObjectSizeText.intro), ""]
+            for line in ObjectSizeText.lines(measured.objectSizes) { out.append("- " + Self.escape(line)) }
+        }
+
         out += ["", "## Claims (\(sections.verdictTally))", ""]
         if sections.verdicts.isEmpty { out.append("The table file encodes no claim.") }
         if !sections.verdicts.isEmpty {

@@ -42,6 +42,14 @@ public struct TerminalReport {
             }
         }
 
+        if !measured.objectSizes.isEmpty {
+            lines += ["", ObjectSizeText.heading]
+            lines += TextWrapping.hanging(ObjectSizeText.intro, first: "  ", rest: "  ", width: width)
+            for line in ObjectSizeText.lines(measured.objectSizes) {
+                lines += TextWrapping.hanging(line, first: "  - ", rest: "    ", width: width)
+            }
+        }
+
         lines += ["", "Claims (\(sections.verdictTally))"]
         if sections.verdicts.isEmpty { lines.append("  The table file encodes no claim.") }
         for (claim, items) in sections.evidence {
