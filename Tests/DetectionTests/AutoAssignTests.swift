@@ -30,14 +30,16 @@ import Tensor
     }
 
     /// A tiny AutoAssign detector, its priors on 4×4, 2×2 and three 1×1 levels, random outputs
-    /// (positive distances, clear of the ReLU's kink) and two overlapping gts of both classes.
+    /// (positive distances, clear of the ReLU's kink) and, in the first image, two overlapping
+    /// gts of both classes; a second image (`images: 2`) holds one larger gt, so that per-image
+    /// and per-batch normalisers differ.
     struct Case {
         let detector: DenseDetector
         let priors: DenseDetector.Priors
         let cls: Tensor, reg: Tensor, objectness: Tensor
-        let truth: GroundTruth
+        let truths: [GroundTruth]
 
-        init() {
+        init(images: Int = 1) {
             var rng = RNG(seed: 21)
             var c = DenseDetectorConfig(kind: .autoassign, numClasses: 2, backbone: .resnet(.init(depth: 18, widthMultiplier: 0.125, stem: .compact)))
             c.fpnChannels = 16; c.headChannels = 16; c.stackedConvs = 1
@@ -45,32 +47,31 @@ import Tensor
             let sizes = [(4, 4), (2, 2), (1, 1), (1, 1), (1, 1)].map { FeatureSize(height: $0.0, width: $0.1) }
             priors = detector.priors(for: sizes)
             let p = priors.layout.count
-            cls = Tensor(shape: [1, p, 2], data: (0..<(2 * p)).map { _ in rng.uniform() * 4 - 2 })
-            reg = Tensor(shape: [1, p, 4], data: (0..<(4 * p)).map { _ in 0.3 + rng.uniform() * 2 })
-            objectness = Tensor(shape: [1, p, 1], data: (0..<p).map { _ in rng.uniform() * 4 - 2 })
+            cls = Tensor(shape: [images, p, 2], data: (0..<(images * 2 * p)).map { _ in rng.uniform() * 4 - 2 })
+            reg = Tensor(shape: [images, p, 4], data: (0..<(images * 4 * p)).map { _ in 0.3 + rng.uniform() * 2 })
+            objectness = Tensor(shape: [images, p, 1], data: (0..<(images * p)).map { _ in rng.uniform() * 4 - 2 })
             let s = Float(detector.strides[0])
-            truth = GroundTruth(boxes: [box(0.2 * s, 0.3 * s, 2.6 * s, 2.2 * s), box(1.1 * s, 0.6 * s, 3.7 * s, 3.4 * s)], labels: [1, 0])
+            truths = [GroundTruth(boxes: [box(0.2 * s, 0.3 * s, 2.6 * s, 2.2 * s), box(1.1 * s, 0.6 * s, 3.7 * s, 3.4 * s)], labels: [1, 0]),
+                      GroundTruth(boxes: [box(0.4 * s, 0.2 * s, 3.8 * s, 3.6 * s)], labels: [1])].prefix(images).map { $0 }
             detector.head.centerPrior!.mean.assign([0.2, -0.1, -0.3, 0.25])
             detector.head.centerPrior!.sigma.assign([1.1, 0.9, 1.3, 0.8])
         }
 
         func losses(_ cls: Tensor, _ reg: Tensor, _ objectness: Tensor) -> [String: Tensor] {
             let out = DenseDetector.Outputs(features: [], cls: cls, reg: reg, centerness: objectness, priors: priors)
-            return detector.losses(out, detector.targets(for: priors, groundTruth: [truth], predictions: out))
+            return detector.losses(out, detector.targets(for: priors, groundTruth: truths, predictions: out))
         }
     }
 
-    @Test func lossesEqualTheFormulasInDouble() {
-        let t = Case()
+    /// mmdetection's normalisers: the positive loss over the batch's gts, the negative over the
+    /// batch's Σ G, the centre loss per image (#gts / Σ G) and then averaged over the images.
+    @Test(arguments: [1, 2])
+    func lossesEqualTheFormulasInDouble(images: Int) {
+        let t = Case(images: images)
         let got = t.losses(t.cls, t.reg, t.objectness).mapValues { Double($0.item) }
         let p = t.priors.layout.count, k = 2
         func sigmoid(_ x: Float) -> Double { 1 / (1 + Foundation.exp(-Double(x))) }
         let mean = t.detector.head.centerPrior!.mean.data.map(Double.init), sigma = t.detector.head.centerPrior!.sigma.data.map(Double.init)
-        let boxes = (0..<p).map { j -> [Double] in
-            let c = t.priors.centers[j], s = Double(t.priors.strides[j])
-            let d = (0..<4).map { Double(Swift.max(t.reg.data[4 * j + $0], 0)) * s }
-            return [Double(c.x) - d[0], Double(c.y) - d[1], Double(c.x) + d[2], Double(c.y) + d[3]]
-        }
         func overlap(_ a: [Double], _ b: Box, generalized: Bool) -> Double {
             let iw = Swift.max(Swift.min(a[2], Double(b.x2)) - Swift.max(a[0], Double(b.x1)), 0)
             let ih = Swift.max(Swift.min(a[3], Double(b.y2)) - Swift.max(a[1], Double(b.y1)), 0)
@@ -80,40 +81,59 @@ import Tensor
             let eh = Swift.max(a[3], Double(b.y2)) - Swift.min(a[1], Double(b.y1))
             return iw * ih / (union + 1e-6) - (ew * eh + 1e-6 - union - 1e-6) / (ew * eh + 1e-6)
         }
-        var positive = 0.0, priorMass = 0.0
-        var weight = [Double](repeating: 1, count: p * k)
-        let bestIoU = boxes.map { b in t.truth.boxes.map { overlap(b, $0, generalized: false) }.max()! }
-        for (g, gt) in t.truth.boxes.enumerated() {
-            let c = t.truth.labels[g]
-            let inside = (0..<p).filter { j in
-                let q = t.priors.centers[j]
-                return Swift.min(Swift.min(q.x - gt.x1, q.y - gt.y1), Swift.min(gt.x2 - q.x, gt.y2 - q.y)) > 0
+        var positive = 0.0, negative = 0.0, batchPriorMass = 0.0, centerPerImage: [Double] = []
+        for (image, truth) in t.truths.enumerated() {
+            let row = image * p
+            let boxes = (0..<p).map { j -> [Double] in
+                let c = t.priors.centers[j], s = Double(t.priors.strides[j])
+                let d = (0..<4).map { Double(Swift.max(t.reg.data[4 * (row + j) + $0], 0)) * s }
+                return [Double(c.x) - d[0], Double(c.y) - d[1], Double(c.x) + d[2], Double(c.y) + d[3]]
             }
-            #expect(inside.count >= 3, "gt \(g) covers \(inside.count) points")
-            var numerators: [Double] = [], scores: [Double] = []
-            for j in inside {
-                let score = sigmoid(t.cls.data[j * k + c]) * sigmoid(t.objectness.data[j])
-                    * Foundation.exp(-5 * (1 - overlap(boxes[j], gt, generalized: true)))
-                let s = Double(t.priors.strides[j])
-                let dx = (Double(t.priors.centers[j].x) - Double(gt.x1 + gt.x2) / 2) / s - mean[2 * c]
-                let dy = (Double(t.priors.centers[j].y) - Double(gt.y1 + gt.y2) / 2) / s - mean[2 * c + 1]
-                let prior = Foundation.exp(-dx * dx / (2 * sigma[2 * c] * sigma[2 * c])) * Foundation.exp(-dy * dy / (2 * sigma[2 * c + 1] * sigma[2 * c + 1]))
-                priorMass += prior
-                numerators.append(Foundation.exp(3 * score) * prior); scores.append(score)
+            var priorMass = 0.0
+            var weight = [Double](repeating: 1, count: p * k)
+            let bestIoU = boxes.map { b in truth.boxes.map { overlap(b, $0, generalized: false) }.max()! }
+            for (g, gt) in truth.boxes.enumerated() {
+                let c = truth.labels[g]
+                let inside = (0..<p).filter { j in
+                    let q = t.priors.centers[j]
+                    return Swift.min(Swift.min(q.x - gt.x1, q.y - gt.y1), Swift.min(gt.x2 - q.x, gt.y2 - q.y)) > 0
+                }
+                #expect(inside.count >= 3, "image \(image) gt \(g) covers \(inside.count) points")
+                var numerators: [Double] = [], scores: [Double] = []
+                for j in inside {
+                    let score = sigmoid(t.cls.data[(row + j) * k + c]) * sigmoid(t.objectness.data[row + j])
+                        * Foundation.exp(-5 * (1 - overlap(boxes[j], gt, generalized: true)))
+                    let s = Double(t.priors.strides[j])
+                    let dx = (Double(t.priors.centers[j].x) - Double(gt.x1 + gt.x2) / 2) / s - mean[2 * c]
+                    let dy = (Double(t.priors.centers[j].y) - Double(gt.y1 + gt.y2) / 2) / s - mean[2 * c + 1]
+                    let prior = Foundation.exp(-dx * dx / (2 * sigma[2 * c] * sigma[2 * c])) * Foundation.exp(-dy * dy / (2 * sigma[2 * c + 1] * sigma[2 * c + 1]))
+                    priorMass += prior
+                    numerators.append(Foundation.exp(3 * score) * prior); scores.append(score)
+                }
+                let total = numerators.reduce(0, +)
+                positive -= Foundation.log(zip(numerators, scores).reduce(0) { $0 + $1.0 / total * $1.1 })
+                let v = inside.map { 1 / (1 - bestIoU[$0]) }
+                for (j, value) in zip(inside, v) { weight[j * k + c] = 1 - (value - v.min()! + 1e-12) / (v.max()! - v.min()! + 1e-12) }
             }
-            let total = numerators.reduce(0, +)
-            positive -= Foundation.log(zip(numerators, scores).reduce(0) { $0 + $1.0 / total * $1.1 })
-            let v = inside.map { 1 / (1 - bestIoU[$0]) }
-            for (j, value) in zip(inside, v) { weight[j * k + c] = 1 - (value - v.min()! + 1e-12) / (v.max()! - v.min()! + 1e-12) }
+            for j in 0..<p { for c in 0..<k {
+                let q = sigmoid(t.cls.data[(row + j) * k + c]) * sigmoid(t.objectness.data[row + j]) * weight[j * k + c]
+                negative += q * q * -Foundation.log(1 - q)
+            } }
+            batchPriorMass += priorMass
+            centerPerImage.append(Double(truth.boxes.count) / priorMass)
         }
-        var negative = 0.0
-        for j in 0..<p { for c in 0..<k {
-            let q = sigmoid(t.cls.data[j * k + c]) * sigmoid(t.objectness.data[j]) * weight[j * k + c]
-            negative += q * q * -Foundation.log(1 - q)
-        } }
-        #expect(Swift.abs(got["loss_pos"]! - 0.25 * positive / 2) < 1e-4 * Swift.max(1, positive), "\(got) vs pos \(0.25 * positive / 2)")
-        #expect(Swift.abs(got["loss_neg"]! - 0.75 * negative / Swift.max(priorMass, 1)) < 1e-4, "\(got)")
-        #expect(Swift.abs(got["loss_center"]! - 0.75 * 2 / priorMass) < 1e-4, "\(got) vs centre \(0.75 * 2 / priorMass)")
+        let numGTs = Double(t.truths.map(\.boxes.count).reduce(0, +))
+        let want = ["loss_pos": 0.25 * positive / numGTs, "loss_neg": 0.75 * negative / Swift.max(batchPriorMass, 1),
+                    "loss_center": 0.75 * centerPerImage.reduce(0, +) / Double(images)]
+        for (key, value) in want {
+            #expect(Swift.abs(got[key]! - value) < 1e-4 * Swift.max(1, Swift.abs(value)), "\(key): \(got[key]!) vs \(value)")
+        }
+        if images == 2 {
+            // The case separates the normalisers: pooling the centre loss's #gts / Σ G over the
+            // batch lands more than 10 tolerances from the per-image mean.
+            let pooled = 0.75 * numGTs / batchPriorMass, perImage = want["loss_center"]!
+            #expect(Swift.abs(pooled - perImage) > 10 * 1e-4 * Swift.max(1, perImage), "pooled \(pooled) vs per image \(perImage)")
+        }
     }
 
     @Test func gradients() {
