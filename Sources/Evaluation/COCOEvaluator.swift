@@ -47,6 +47,13 @@ public struct COCOEvaluator: Sendable {
         self.groundTruth = grouped
     }
 
+    /// Per area range, in `areaRanges` order, how many gt objects the evaluation scores against
+    /// (what APs, APm and APl average over): neither crowd nor flagged, with an area inside the
+    /// range. Both ends count, as in pycocotools, so an area of exactly 32² is small and medium.
+    public var groundTruthCounts: [Int] {
+        areaRanges.map { range in (0..<groundTruth.order.count).filter { !groundTruth.isIgnoredGroundTruth($0, in: range) }.count }
+    }
+
     public init(groundTruthFile url: URL, honourIgnoreFlag: Bool = false) throws {
         self.init(groundTruth: try COCOGroundTruth.load(contentsOf: url), honourIgnoreFlag: honourIgnoreFlag)
     }

@@ -58,9 +58,9 @@ struct CategoryWork {
             // gt order for matching: not-ignored first, each part in file order (stable argsort).
             let sorted = gtSorted.reserve(G)
             var regular = 0
-            for g in 0..<G where !gtIsIgnored(gt, gtStart + g, range) { sorted[regular] = g; regular += 1 }
+            for g in 0..<G where !gt.isIgnoredGroundTruth(gtStart + g, in: range) { sorted[regular] = g; regular += 1 }
             var s = regular
-            for g in 0..<G where gtIsIgnored(gt, gtStart + g, range) { sorted[s] = g; s += 1 }
+            for g in 0..<G where gt.isIgnoredGroundTruth(gtStart + g, in: range) { sorted[s] = g; s += 1 }
             nonIgnoredGroundTruth[a] += regular
             if G == 0 {
                 // Nothing to match: every detection is a false positive unless outside the range.
@@ -72,10 +72,6 @@ struct CategoryWork {
                       flagsStart: first, area: a)
             }
         }
-    }
-
-    private func gtIsIgnored(_ gt: GroupedObjects, _ j: Int, _ range: (lower: Double, upper: Double)) -> Bool {
-        gt.gtIgnore[j] || gt.gtArea[j] < range.lower || gt.gtArea[j] > range.upper
     }
 
     /// maskApi.c `bbIou`, same operations in the same order (so the same doubles); a crowd gt's

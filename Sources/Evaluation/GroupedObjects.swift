@@ -24,6 +24,13 @@ struct GroupedObjects: Sendable {
         categoryStart = byCategory.bucketStart
     }
 
+    /// Whether the j-th gt is left out of scoring in an area range: crowd (or flagged), or its
+    /// area outside the range, whose ends both count as inside (pycocotools' `area < lo or
+    /// area > hi`).
+    func isIgnoredGroundTruth(_ j: Int, in range: (lower: Double, upper: Double)) -> Bool {
+        gtIgnore[j] || gtArea[j] < range.lower || gtArea[j] > range.upper
+    }
+
     func gatherBoxes(_ flat: [BoundingBox]) -> [Double] {
         var result: [Double] = []
         result.reserveCapacity(4 * order.count)

@@ -9,7 +9,8 @@ enum ReportOutput {
                       reports: Bool = true, charts: Bool = true) throws {
         if reports {
             let provenance = try store.provenanceSummary(plan, current: current)
-            let written = try renderReports(tables, outputDirectory: store.directory, provenance: provenance)
+            let withSizes = ValidationObjectSizes.attach(to: tables, plan: plan)
+            let written = try renderReports(withSizes, outputDirectory: store.directory, provenance: provenance)
             if let first = written.first {
                 FileHandle.standardError.write(Data("reports: \(first.deletingLastPathComponent().path)/\n".utf8))
             }

@@ -143,6 +143,15 @@ import Testing
         #expect(honoured.stats.AR100 == 1)
     }
 
+    @Test func groundTruthCountsFollowTheAreaRanges() {
+        // Areas 1024 (= 32², on the small/medium bound: in both), 500 (small), 9216.96 (large);
+        // a crowd box and a box on an image the ground truth does not list count nowhere.
+        let evaluator = Self.groundTruth([Self.gt(1, Self.box(0, 0, 32, 32)), Self.gt(2, Self.box(0, 0, 20, 25)),
+                                          Self.gt(3, Self.box(0, 0, 96, 96.01)), Self.gt(4, Self.box(0, 0, 10, 1), crowd: true),
+                                          Self.gt(5, Self.box(0, 0, 10, 10), image: 2)])
+        #expect(evaluator.groundTruthCounts == [3, 2, 1, 1])
+    }
+
     @Test func summaryTextHasPycocotoolsLayout() throws {
         let evaluation = try Self.groundTruth([Self.gt(1, Self.box(10, 10, 50, 50))])
             .evaluate([Self.dt(Self.box(10, 10, 50, 50), 0.9)])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Evaluation
 @testable import Harness
 
 /// The "Object sizes" section of reports: counting by COCO's area ranges, its text, and which
@@ -7,18 +8,11 @@ import Testing
 @Suite struct ObjectSizeTests {
     typealias F = AnalysisFixtures
 
-    @Test func rangesAreClosedAboveAndCrowdsLeftOut() {
-        var sizes = ValidationObjectSizes(dataset: "d", smallUpper: 1024, mediumUpper: 9216)
-        for area in [1024, 1024.5, 9216, 9216.1] { sizes.count(area: area, isCrowd: false) }
-        sizes.count(area: 10, isCrowd: true)
-        #expect((sizes.small, sizes.medium, sizes.large, sizes.total) == (1, 2, 1, 4))
-    }
-
     @Test func aThinRangeIsFlagged() {
         var thin = ValidationObjectSizes(dataset: "coco: synthetic", smallUpper: 18.204444, mediumUpper: 163.84)
-        (thin.small, thin.medium, thin.large) = (4, 794, 2177)
+        (thin.all, thin.small, thin.medium, thin.large) = (2975, 4, 794, 2177)
         var even = ValidationObjectSizes(dataset: "coco: real", smallUpper: 1024, mediumUpper: 9216)
-        (even.small, even.medium, even.large) = (41, 34, 25)
+        (even.all, even.small, even.medium, even.large) = (100, 41, 34, 25)
         var broken = ValidationObjectSizes(dataset: "voc at small", smallUpper: 0, mediumUpper: 0)
         broken.problem = "no such variant"
         #expect(ObjectSizeText.lines([thin, even, broken]) == [
@@ -34,7 +28,7 @@ import Testing
         #expect(!MarkdownReport(measured).text.contains("Object sizes"))
         #expect(!TerminalReport(measured).text.contains("Object sizes"))
         var sizes = ValidationObjectSizes(dataset: "coco: real", smallUpper: 1024, mediumUpper: 9216)
-        (sizes.small, sizes.medium, sizes.large) = (41, 34, 25)
+        (sizes.all, sizes.small, sizes.medium, sizes.large) = (100, 41, 34, 25)
         measured.objectSizes = [sizes]
         let markdown = MarkdownReport(measured).text
         #expect(markdown.contains("## Object sizes\n\nAPs, APm and APl average over"))
@@ -43,16 +37,27 @@ import Testing
         #expect(terminal.contains("Object sizes") && terminal.allSatisfy { $0.count <= 120 })
     }
 
-    /// Table 8's size columns read one validation set at small, the one the README describes;
-    /// Table 5 has no size column, and full scale reads no data for a report.
+    /// Table 8's size columns read one validation set at small, the one the README describes,
+    /// and its counts are those of the evaluation a run of it scores with; Table 5 has no size
+    /// column, and at full scale a report reads no data.
     @Test func tablesGetTheCountsOfTheirValidationSets() throws {
-        let small = Planner.plan([try F.table("ld/table8"), try F.table("ld/table5")], scale: .small, seeds: 3)
-        let counted = ValidationObjectSizes.measure(small)
-        let table8 = try #require(counted[try F.table("ld/table8").id])
+        let tables = [try F.table("ld/table8"), try F.table("ld/table5")]
+        let small = Planner.plan(tables, scale: .small, seeds: 3)
+        let bare = tables.map { MeasuredTable(table: $0, scale: "small", cells: [:]) }
+        let counted = ValidationObjectSizes.attach(to: bare, plan: small)
+        #expect(counted[1].objectSizes.isEmpty)
+        let table8 = counted[0].objectSizes
         #expect(table8.count == 1)
-        #expect((table8[0].small, table8[0].medium, table8[0].large) == (4, 794, 2177))
-        #expect(table8[0].dataset == "coco: synthetic standard scenes, 64 px, 1000 validation images")
-        #expect(counted[try F.table("ld/table5").id] == nil)
-        #expect(ValidationObjectSizes.measure(Planner.plan([try F.table("ld/table8")], scale: .full, seeds: 1)).isEmpty)
+        let sizes = try #require(table8.first)
+        #expect([sizes.all, sizes.small, sizes.medium, sizes.large] == [Int]([2975, 4, 794, 2177]))
+        #expect(sizes.dataset == "coco: synthetic standard scenes, 64 px, 1000 validation images")
+
+        let spec = try #require(small.runs.first { $0.spec.detector == "gflv2" && $0.spec.teacher == nil }).spec
+        let run = try DetectorRunExecutor.detectionRun(spec)
+        #expect(COCOEvaluator(groundTruth: run.val.groundTruth(), areaRanges: run.evaluation.areaRanges).groundTruthCounts
+            == [sizes.all, sizes.small, sizes.medium, sizes.large])
+
+        let full = Planner.plan([tables[0]], scale: .full, seeds: 1)
+        #expect(ValidationObjectSizes.attach(to: [bare[0]], plan: full)[0].objectSizes.isEmpty)
     }
 }

@@ -73,6 +73,13 @@ extension DetectorRunExecutor {
             let (train, val) = try RealDatasets.splits(spec.dataset, dataRoot: dataRoot)
             return (train, val, nil)
         }
+        return try syntheticDatasets(spec)
+    }
+
+    /// The synthetic train and validation sets of a smoke or small spec, and the area ranges its
+    /// runs are scored with (COCO's, scaled to the image).
+    static func syntheticDatasets(_ spec: RunSpec) throws
+        -> (train: SyntheticScenes, val: SyntheticScenes, areaRanges: [(lower: Double, upper: Double)]) {
         let (train, val) = SyntheticScenes.splits(try sceneConfig(spec))
         return (train, val, val.areaRanges)
     }

@@ -36,7 +36,8 @@ public struct MeasuredTable: Sendable {
     public var scale: String
     public var cells: [CellReference: MeasuredCell]
     /// The validation objects behind the table's APs, APm and APl columns, per validation set
-    /// (empty when the table has no size column or reads only real data).
+    /// (`ValidationObjectSizes.attach`; empty when not attached, when the table has no size
+    /// column, or when it reads only real data).
     public var objectSizes: [ValidationObjectSizes]
 
     public init(table: TableSpec, scale: String, cells: [CellReference: MeasuredCell], objectSizes: [ValidationObjectSizes] = []) {

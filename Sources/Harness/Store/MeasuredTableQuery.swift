@@ -1,8 +1,7 @@
 /// Fills the hand-off to the analysis layer: for each planned table, each cell's status and its
 /// measured value per seed, read from the store's winning attempts. A cell whose run the executor
 /// cannot run is "not implemented" even if an old attempt left a number: no number is shown for
-/// something the current code cannot produce. Tables with APs, APm or APl columns also get the
-/// object counts of their validation sets (`ValidationObjectSizes`).
+/// something the current code cannot produce.
 extension RunStore {
     /// One table at one scale, planned with `seeds` (default: the profile's) and read from the
     /// store without running anything.
@@ -14,14 +13,12 @@ extension RunStore {
 
     public func measuredTables(_ plan: Plan, support: SupportCheck) throws -> [MeasuredTable] {
         let states = try self.states(plan.runs.map(\.id))
-        let sizes = ValidationObjectSizes.measure(plan)
         return plan.tables.map { tablePlan in
             var cells: [CellReference: MeasuredCell] = [:]
             for (reference, cellPlan) in tablePlan.cells {
                 cells[reference] = Self.cell(cellPlan, plan: plan, states: states, support: support)
             }
-            return MeasuredTable(table: tablePlan.table, scale: plan.scale.rawValue, cells: cells,
-                                 objectSizes: sizes[tablePlan.table.id] ?? [])
+            return MeasuredTable(table: tablePlan.table, scale: plan.scale.rawValue, cells: cells)
         }
     }
 

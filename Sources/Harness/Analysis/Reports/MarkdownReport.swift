@@ -1,6 +1,7 @@
 /// The Markdown report of one table (`reports/<scale>/<paper>-table<id>.md`): the table in its own
-/// layout with published and measured values in each cell, why any cell has no number, then the
-/// claims with their verdicts and evidence, then the paper audit.
+/// layout with published and measured values in each cell, why any cell has no number, how many
+/// validation objects the size columns average over, then the claims with their verdicts and
+/// evidence, then the paper audit.
 public struct MarkdownReport {
     public var measured: MeasuredTable
     public var provenance: [String: String]
