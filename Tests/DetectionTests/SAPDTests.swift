@@ -192,6 +192,8 @@ import Tensor
         // After the warm-up the level weights come from the selection network but are detached,
         // and the level targets come from detached predictions: the focal and IoU losses send
         // no gradient into the network, and its cross-entropy none into the head's outputs.
+        // (cls and reg are leaves here, not computed from `features`, so the features' only
+        // gradient path is the network.)
         let d = Self.detector(), base = Self.outputs(d)
         var rng = RNG(seed: 3)
         let features = base.features.map { f in Tensor(shape: f.shape, data: (0..<f.count).map { _ in rng.uniform() * 2 - 1 }) }
