@@ -105,6 +105,26 @@ import Testing
         #expect(Set(a.negativeIndices) == [1, 2, 3, 4, 5, 6, 8])
     }
 
+    @Test func officialCodeRules() {
+        // The GIoU loss enters the anchor score unweighted: focal + 0.5 for the half-covering box.
+        let official = PAAAssigner(rules: .officialCode), gt = box(0, 0, 4, 2), focal = 0.25 * Float(M_LN2) * 0.25
+        #expect(close(official.cost(0, gt: 0, [0], 1, [box(0, 0, 2, 2)], [gt], [0]), focal + 0.5))
+        // A gt with a single candidate (one proposed anchor) gets it as its positive; mmdet's
+        // rules leave that gt without one.
+        let anchors = [box(0, 0, 8, 8), box(40, 40, 48, 48)], gts = [box(1, 1, 9, 9)]
+        func positives(_ rules: PAAAssigner.Rules) -> [Int] {
+            PAAAssigner(rules: rules).assign(anchors: anchors, levelCounts: [2], classLogits: [0, 0], numClasses: 1,
+                                             predictedBoxes: anchors, gts: gts, gtLabels: [0]).positiveIndices
+        }
+        #expect(positives(.officialCode) == [0] && positives(.mmdetection) == [])
+        // scikit-learn 1.9.1 puts all three of these scores in component 1 (both means converge
+        // to 0.002855): no foreground, so the official code keeps every candidate and mmdet none.
+        let flat: [Float] = [0.002164679579436779, 0.002985733561217785, 0.0034134858287870884]
+        #expect(flat.allSatisfy { GaussianMixture1D.fitPAA(flat).predict(Double($0)) == 1 })
+        #expect(PAAAssigner.separation(sortedScores: flat, withoutForeground: .all) == [0, 1, 2])
+        #expect(PAAAssigner.separation(sortedScores: flat) == [])
+    }
+
     @Test func scoreVotingAveragesOverlappingSameClassCandidates() {
         // Detection A (class 0, 0.9) votes with itself (IoU 1, weight 0.9) and with B (IoU
         // 100/120, weight exp(−(1/6)²/0.025)·0.5 = 0.16460); C (no overlap) and D (class 1) do

@@ -47,6 +47,26 @@ import NN
         }
     }
 
+    /// `paa_official` is PAA under the official code's assignment rules: its own run (another id)
+    /// whose detector is PAA's with those rules; `paa` keeps mmdetection's.
+    @Test func detectorVariantsAreTheirOwnRuns() throws {
+        let executor = DetectorRunExecutor()
+        func spec(_ detector: String) -> RunSpec {
+            let setting: [String: SettingValue] = ["dataset": .string("coco"), "detector": .string(detector),
+                                                   "student": .map(["backbone": .string("resnet50")])]
+            return try! RunResolver(scale: .small).student(.map(setting), seed: 1).get()
+        }
+        let official = spec("paa_official"), mmdetection = spec("paa")
+        #expect(executor.support(official) == .supported && official.id != mmdetection.id)
+        let config = try DetectorRunExecutor.detectorConfig(official, numClasses: 3)
+        #expect(config.kind == .paa && config.paaRules == .officialCode)
+        #expect(try DetectorRunExecutor.detectorConfig(mmdetection, numClasses: 3).paaRules == .mmdetection)
+        guard case .notImplemented(let why) = executor.support(spec("paa_paper")) else {
+            Issue.record("an unknown variant must not be supported"); return
+        }
+        #expect(why.contains("paa_paper"))
+    }
+
     /// Deformable convolutions need bottleneck ResNets (or Res2Net); Res2Net has no ImageNet
     /// weights at full; what runs carries both into the detector's backbone.
     @Test func deformableAndRes2NetBackbones() throws {

@@ -13,12 +13,16 @@ import Evaluation
         (thin.all, thin.small, thin.medium, thin.large) = (2975, 4, 794, 2177)
         var even = ValidationObjectSizes(dataset: "coco: real", smallUpper: 1024, mediumUpper: 9216)
         (even.all, even.small, even.medium, even.large) = (100, 41, 34, 25)
+        var none = ValidationObjectSizes(dataset: "coco: smoke", smallUpper: 18.2, mediumUpper: 163.84)
+        (none.all, none.small, none.medium, none.large) = (23, 0, 9, 14)
         var broken = ValidationObjectSizes(dataset: "voc at small", smallUpper: 0, mediumUpper: 0)
         broken.problem = "no such variant"
-        #expect(ObjectSizeText.lines([thin, even, broken]) == [
+        #expect(ObjectSizeText.lines([thin, even, none, broken]) == [
             "coco: synthetic: 2975 objects; small (area ≤ 18.2 px²) 4 (0.1 %), medium (≤ 163.8 px²) 794 (26.7 %), "
                 + "large 2177 (73.2 %). ⚠ The small range holds under 1 % of the objects: APs rests on 4 objects and says next to nothing here.",
             "coco: real: 100 objects; small (area ≤ 1024 px²) 41 (41.0 %), medium (≤ 9216 px²) 34 (34.0 %), large 25 (25.0 %).",
+            "coco: smoke: 23 objects; small (area ≤ 18.2 px²) 0 (0.0 %), medium (≤ 163.8 px²) 9 (39.1 %), large 14 (60.9 %). "
+                + "⚠ The small range holds no object: APs is undefined.",
             "voc at small: not counted (no such variant).",
         ])
     }

@@ -1,27 +1,43 @@
 import Foundation
 
 /// Probabilistic Anchor Assignment (Kim & Lee 2020) as mmdetection 2.x's `PAAHead` does it
-/// (`paa_head.py`: `get_pos_loss`, `paa_reassign`, `gmm_separation_scheme`). Per image, from
-/// the current predictions, without gradients:
+/// (`paa_head.py`: `get_pos_loss`, `paa_reassign`, `gmm_separation_scheme`), or with the
+/// official code's rules (`Rules.officialCode`, kkhoot/PAA `paa/loss.py`, where steps 2–4 say
+/// "official"). Per image, from the current predictions, without gradients:
 /// 1. an initial `MaxIoUAssigner` (positive and negative thresholds 0.1, low-quality matches
 ///    down to IoU 0) proposes positives;
 /// 2. each proposed positive p of gt g scores s_p = Σ_c FL(z_pc, onehot(label_g))
 ///    + `boxLossWeight`·(1 − GIoU(box_p, g)) (mmdet's GIoU loss weight 1.3 multiplies in; the
-///    official code adds the GIoU loss unweighted);
+///    official code adds the GIoU loss unweighted: 1);
 /// 3. per gt and level, the `topK` proposals of lowest score are its candidates; a gt with fewer
-///    than 2 candidates gets no positive (mmdet; the official code keeps the one);
+///    than 2 candidates gets no positive (mmdet; the official code makes a single one positive);
 /// 4. a two-component GMM (`GaussianMixture1D.fitPAA`) is fitted to the candidates' scores,
 ///    sorted ascending; of the candidates the GMM puts in component 0 (started at the minimum),
 ///    the first ones up to the one of highest mixture density are positive (the paper's Fig. 3(c));
+///    when it puts none there, none is positive (mmdet; the official code makes every candidate
+///    positive, "for high recall");
 /// 5. every other proposal becomes background (label weight 1; nothing is ignored).
 ///
 /// `overlaps[p]` is the IoU of a positive's predicted box with its gt (0 otherwise).
 public struct PAAAssigner: Sendable {
+    /// Whose rules decide the anchor score's GIoU weight and the gts with few or no foreground
+    /// candidates.
+    public enum Rules: String, Sendable, Codable {
+        /// mmdetection's `PAAHead` (GIoU × 1.3; under 2 candidates or no foreground: no positive).
+        case mmdetection
+        /// kkhoot/PAA (GIoU × 1; a single candidate is positive; no foreground: all candidates).
+        case officialCode
+    }
+
     public var topK = 9
-    public var boxLossWeight: Float = 1.3
+    public var rules: Rules
+    public var boxLossWeight: Float
     public var initial = MaxIoUAssigner(posIoUThreshold: 0.1, negIoUThreshold: 0.1, minPosIoU: 0)
 
-    public init() {}
+    public init(rules: Rules = .mmdetection) {
+        self.rules = rules
+        boxLossWeight = rules == .officialCode ? 1 : 1.3
+    }
 
     /// `anchors` flat level by level (`levelCounts` per level); `classLogits` anchors × classes
     /// (raw logits); `predictedBoxes` the decoded predictions of the anchors (detached).
@@ -46,9 +62,11 @@ public struct PAAAssigner: Sendable {
                 let mine = (0..<n).filter { proposed.gtIndices[$0] == g && level[$0] == l }
                 candidates += mine.sorted { (score[$0], $0) < (score[$1], $1) }.prefix(topK)
             }
-            guard candidates.count >= 2 else { continue }
+            guard candidates.count >= 2 || (rules == .officialCode && candidates.count == 1) else { continue }
             candidates.sort { (score[$0], $0) < (score[$1], $1) }
-            for i in Self.separation(sortedScores: candidates.map { score[$0] }) {
+            let positives = candidates.count == 1 ? [0]
+                : Self.separation(sortedScores: candidates.map { score[$0] }, withoutForeground: rules == .officialCode ? .all : .none)
+            for i in positives {
                 let p = candidates[i]
                 indices[p] = g
                 overlaps[p] = boxOverlap(predictedBoxes[p], gts[g])
@@ -57,13 +75,16 @@ public struct PAAAssigner: Sendable {
         return Assignment(gtIndices: indices, overlaps: overlaps, numGTs: gts.count)
     }
 
+    /// What a gt gets when the GMM puts none of its candidates in component 0.
+    public enum EmptyForeground: Sendable { case none, all }
+
     /// mmdet's `gmm_separation_scheme` on one gt's candidate scores (ascending, at least 2):
     /// the positions of the positives. Of the candidates the GMM puts in component 0, those up
     /// to the first one of highest mixture density (torch.argmax keeps the first).
-    public static func separation(sortedScores: [Float]) -> [Int] {
+    public static func separation(sortedScores: [Float], withoutForeground: EmptyForeground = .none) -> [Int] {
         let gmm = GaussianMixture1D.fitPAA(sortedScores)
         let foreground = sortedScores.indices.filter { gmm.predict(Double(sortedScores[$0])) == 0 }
-        guard !foreground.isEmpty else { return [] }
+        guard !foreground.isEmpty else { return withoutForeground == .all ? Array(sortedScores.indices) : [] }
         let densities = foreground.map { gmm.logDensity(Double(sortedScores[$0])) }
         let cut = densities.indices.reduce(0) { densities[$1] > densities[$0] ? $1 : $0 }
         return Array(foreground[...cut])

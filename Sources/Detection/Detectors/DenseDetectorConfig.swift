@@ -96,6 +96,8 @@ public struct DenseDetectorConfig: Sendable {
         didSet { if kind == .retinanet { postprocess = boxHead == .distribution ? .retinaGFL : .retinaNet } }
     }
     public var postprocess: DensePostprocessConfig
+    /// PAA's assignment rules: mmdetection's (default) or the official code's.
+    public var paaRules = PAAAssigner.Rules.mmdetection
 
     public init(kind: DenseDetectorKind, numClasses: Int, backbone: BackboneChoice) {
         self.kind = kind; self.numClasses = numClasses; self.backbone = backbone

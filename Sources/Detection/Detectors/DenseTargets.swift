@@ -102,7 +102,7 @@ extension DenseDetector {
         let p = out.priors.layout.count, k = config.numClasses
         let logits = Array(out.cls.data[(b * p * k)..<((b + 1) * p * k)])
         let boxes = config.deltaCoder.decode(priors: out.priors.anchors, deltas: Array(out.reg.data[(b * p * 4)..<((b + 1) * p * 4)]))
-        return PAAAssigner().assign(anchors: out.priors.anchors, levelCounts: out.priors.layout.levelCounts, classLogits: logits,
+        return PAAAssigner(rules: config.paaRules).assign(anchors: out.priors.anchors, levelCounts: out.priors.layout.levelCounts, classLogits: logits,
                                     numClasses: k, predictedBoxes: boxes, gts: truth.boxes, gtLabels: truth.labels)
     }
 }

@@ -145,8 +145,7 @@ extension DetectorRunExecutor {
             }
             backbone = .resnet(c)
         }
-        var detector = DenseDetectorConfig(kind: DenseDetectorKind(rawValue: spec.detector)!,
-                                           numClasses: try numClasses ?? Self.numClasses(spec), backbone: backbone)
+        var detector = DetectorName.config(spec.detector, numClasses: try numClasses ?? Self.numClasses(spec), backbone: backbone)!
         if let head = spec.boxHead {
             guard let choice = DenseBoxHead(rawValue: head) else { throw RunFailure.other("box_head \(head): not implemented yet") }
             detector.boxHead = choice  // also RetinaNet's NMS (`DenseDetectorConfig.boxHead`)

@@ -27,7 +27,7 @@ public struct DetectorRunExecutor: RunExecutor {
     static let syntheticVariants: Set<String> = ["standard", "vocLike", "oriented"]
 
     public func support(_ spec: RunSpec) -> Support {
-        guard DenseDetectorKind(rawValue: spec.detector) != nil else {
+        guard DetectorName.kind(spec.detector) != nil else {
             return .notImplemented("detector \(spec.detector): not implemented yet")
         }
         for model in [spec] + (spec.teacher.map { [$0] } ?? []) {
@@ -60,7 +60,7 @@ public struct DetectorRunExecutor: RunExecutor {
         // Oriented scenes are scored by the DOTA protocol, which needs oriented detections; a
         // rotated detector needs oriented ground truth (no real dataset with it is read yet).
         let oriented = spec.dataset.synthetic == "oriented"
-        if DenseDetectorKind(rawValue: spec.detector)!.isRotated != oriented {
+        if DetectorName.kind(spec.detector)!.isRotated != oriented {
             return .notImplemented("detector \(spec.detector) on dataset \(spec.dataset.name): "
                                    + (oriented ? "axis-aligned detectors are not scored on oriented scenes" : "oriented ground truth is needed"))
         }
@@ -80,7 +80,7 @@ public struct DetectorRunExecutor: RunExecutor {
             return .notImplemented("analysis \(analysis.kind): not implemented yet")
         }
         guard let teacher = spec.teacher else { return .notImplemented("\(analysis.kind): no teacher to compare with") }
-        guard DenseDetectorKind(rawValue: teacher.detector) != nil,
+        guard DetectorName.kind(teacher.detector) != nil,
               let s = try? Self.detectorConfig(spec), let t = try? Self.detectorConfig(teacher) else {
             return .supported  // the teacher's own support names what is missing (SupportCheck)
         }
@@ -108,7 +108,7 @@ public struct DetectorRunExecutor: RunExecutor {
         guard let teacherSpec = spec.teacher else {
             throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "self-distillation (no teacher) is not implemented yet")
         }
-        guard DenseDetectorKind(rawValue: teacherSpec.detector) != nil else {
+        guard DetectorName.kind(teacherSpec.detector) != nil else {
             throw DistillationMethodError.unsupported(method: spec.methods.joined(separator: "+"), reason: "teacher detector \(teacherSpec.detector) is not implemented yet")
         }
         let teacher = try detectorConfig(teacherSpec)

@@ -20,8 +20,9 @@ enum ObjectSizeText {
             let thin = [("small", "APs", s.small), ("medium", "APm", s.medium), ("large", "APl", s.large)]
                 .filter { total > 0 && Double($0.2) < thinShare * Double(total) }
             for (range, metric, n) in thin {
-                line += ". ⚠ The \(range) range holds under \(Int(thinShare * 100)) % of the objects: "
-                    + "\(metric) rests on \(n) object\(n == 1 ? "" : "s") and says next to nothing here"
+                line += n == 0 ? ". ⚠ The \(range) range holds no object: \(metric) is undefined"
+                    : ". ⚠ The \(range) range holds under \(Int(thinShare * 100)) % of the objects: "
+                        + "\(metric) rests on \(n) object\(n == 1 ? "" : "s") and says next to nothing here"
             }
             return line + "."
         }
