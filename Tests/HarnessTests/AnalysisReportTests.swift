@@ -96,6 +96,23 @@ import Testing
         #expect(!MarkdownReport(complete).text.contains("Cells without a number"))
     }
 
+    /// A claim comparing runs trained for the same epochs but different iterations (a profile's
+    /// per-detector multiplier) carries a caveat; equal iterations, or different epochs (a
+    /// comparison the paper itself makes across schedules), carry none.
+    @Test func comparisonsOfUnequallyTrainedRunsSaySo() throws {
+        var measured = try F.miniMeasured()
+        func schedule(_ epochs: Int, _ iterations: Int) -> ScheduleSpec { ScheduleSpec(epochs: epochs, iterations: iterations, batchSize: 16) }
+        func withSchedules(_ ld: ScheduleSpec, _ base: ScheduleSpec) -> String {
+            measured.cells[F.cell("ld.AP")]!.schedule = ld
+            measured.cells[F.cell("base.AP")]!.schedule = base
+            return MarkdownReport(measured).text
+        }
+        let caveat = "⚠ unequal training at this scale: ld ran 800 iterations and base 2400 for the same 24 epochs"
+        #expect(withSchedules(schedule(24, 800), schedule(24, 2400)).contains("n = 3 " + caveat))
+        #expect(!withSchedules(schedule(24, 800), schedule(24, 800)).contains("unequal training"))
+        #expect(!withSchedules(schedule(24, 800), schedule(12, 400)).contains("unequal training"))
+    }
+
     @Test func smokeReportsSaySoAndGiveNoVerdict() throws {
         let measured = try F.miniMeasured(scale: "smoke")
         let terminal = TerminalReport(measured).text

@@ -23,10 +23,14 @@ public struct MeasuredCell: Equatable, Sendable {
     public var status: CellStatus
     /// Seed → measured value. Seeds are shared across rows, so differences can be paired.
     public var samples: [Int: Double]
+    /// The schedule the cell's runs train under (nil: no run), so that reports can say when two
+    /// compared cells were not trained alike at this scale.
+    public var schedule: ScheduleSpec?
 
-    public init(status: CellStatus, samples: [Int: Double] = [:]) {
+    public init(status: CellStatus, samples: [Int: Double] = [:], schedule: ScheduleSpec? = nil) {
         self.status = status
         self.samples = samples
+        self.schedule = schedule
     }
 }
 

@@ -16,7 +16,12 @@ extension RunStore {
         return plan.tables.map { tablePlan in
             var cells: [CellReference: MeasuredCell] = [:]
             for (reference, cellPlan) in tablePlan.cells {
-                cells[reference] = Self.cell(cellPlan, plan: plan, states: states, support: support)
+                var cell = Self.cell(cellPlan, plan: plan, states: states, support: support)
+                if case let .runs(_, seeds) = cellPlan, let first = seeds.keys.min() {
+                    // Seeds differ only in their seed: any one gives the schedule.
+                    cell.schedule = plan.run(seeds[first]!)?.spec.schedule
+                }
+                cells[reference] = cell
             }
             return MeasuredTable(table: tablePlan.table, scale: plan.scale.rawValue, cells: cells)
         }

@@ -49,22 +49,35 @@ struct ReportSections {
             (claim, claim.predicates.map { predicate in
                 if predicate.comparisons.count == 1 {
                     let only = predicate.comparisons[0]
-                    return EvidenceItem(verdict: predicate.verdict, subject: only.comparison.description, detail: Self.detail(only))
+                    return EvidenceItem(verdict: predicate.verdict, subject: only.comparison.description, detail: detail(only))
                 }
                 return EvidenceItem(verdict: predicate.verdict, subject: predicate.predicate.predicate.yamlText,
                                     detail: predicate.reason,
                                     children: predicate.comparisons.map {
-                                        EvidenceItem(verdict: $0.verdict, subject: $0.comparison.description, detail: Self.detail($0))
+                                        EvidenceItem(verdict: $0.verdict, subject: $0.comparison.description, detail: detail($0))
                                     })
             })
         }
     }
 
-    /// The numbers when an interval decided; otherwise the numbers (if any) and why no interval decided.
-    static func detail(_ evidence: ComparisonEvidence) -> String {
-        if evidence.decidedByInterval, let numbers = evidence.numbers { return numbers }
-        if let numbers = evidence.numbers { return "\(numbers): \(evidence.reason)" }
-        return evidence.reason
+    /// The numbers when an interval decided; otherwise the numbers (if any) and why no interval
+    /// decided; then any caveat about the two runs (`unequalTraining`).
+    func detail(_ evidence: ComparisonEvidence) -> String {
+        var text = evidence.reason
+        if evidence.decidedByInterval, let numbers = evidence.numbers { text = numbers }
+        else if let numbers = evidence.numbers { text = "\(numbers): \(evidence.reason)" }
+        if let caveat = unequalTraining(evidence.comparison) { text += " ⚠ \(caveat)" }
+        return text
+    }
+
+    /// When the two cells' runs train the same number of the paper's epochs for different numbers
+    /// of iterations (a scale profile's per-detector multiplier, such as RetinaNet's × 3 at small),
+    /// the comparison is not at equal training, whatever its verdict: says so.
+    func unequalTraining(_ comparison: CellComparison) -> String? {
+        guard let a = measured.cells[comparison.first]?.schedule, let b = measured.cells[comparison.second]?.schedule,
+              a.epochs == b.epochs, a.iterations != b.iterations else { return nil }
+        return "unequal training at this scale: \(comparison.first.row) ran \(a.iterations) iterations and "
+            + "\(comparison.second.row) \(b.iterations) for the same \(a.epochs) epochs"
     }
 
     /// The table file's own audit notes, the printed deltas that disagree with the printed
