@@ -67,6 +67,20 @@ import NN
         #expect(why.contains("paa_paper"))
     }
 
+    /// SAPD keeps FSAF's gradient clip 10 at every scale (its revision 2); the reduced profiles
+    /// clip everything else at 35; at full each detector keeps its config's.
+    @Test func gradientClipPerDetectorAndScale() {
+        func clip(_ detector: String, _ scale: ScaleProfile) -> Float? {
+            let setting: [String: SettingValue] = ["dataset": .string("coco"), "detector": .string(detector),
+                                                   "student": .map(["backbone": .string("resnet50")])]
+            let spec = try! RunResolver(scale: scale).student(.map(setting), seed: 1).get()
+            return DetectorRunExecutor.trainingConfig(spec, detector: DetectorName.kind(detector)!).gradientClip
+        }
+        #expect(clip("sapd", .small) == 10 && clip("sapd", .full) == 10)
+        #expect(clip("gfl", .small) == 35 && clip("retinanet", .small) == 35)
+        #expect(clip("gfl", .full) == nil && clip("retinanet", .full) == 35)
+    }
+
     /// Deformable convolutions need bottleneck ResNets (or Res2Net); Res2Net has no ImageNet
     /// weights at full; what runs carries both into the detector's backbone.
     @Test func deformableAndRes2NetBackbones() throws {

@@ -52,6 +52,19 @@ import Testing
         #expect(decoded.id != distilled.id)
     }
 
+    /// A spec records its detector's revision (SAPD is at 2): its runs are new, every other
+    /// detector's keep their ids, and a spec stored before the field existed keeps its id.
+    @Test func detectorRevisionIsPartOfRevisedDetectorsRunsOnly() throws {
+        var sapd = RunsFixture.spec(seed: 2, distilled: false)
+        #expect(sapd.detectorRevision == nil && !sapd.canonicalJSON.contains("detectorRevision"))
+        sapd.detector = "sapd"
+        #expect(sapd.detectorRevision == 2 && sapd.canonicalJSON.contains(#""detectorRevision":2"#))
+        let oldJSON = sapd.canonicalJSON.replacingOccurrences(of: #","detectorRevision":2"#, with: "")
+        let decoded = try RunSpec.decode(json: oldJSON)
+        #expect(decoded.detectorRevision == nil && decoded.canonicalJSON == oldJSON && decoded.id != sapd.id)
+        #expect(try RunSpec.decode(json: sapd.canonicalJSON).id == sapd.id)
+    }
+
     @Test func roundTripKeepsTheId() throws {
         let spec = RunsFixture.spec(seed: 3, distilled: true)
         let decoded = try RunSpec.decode(json: spec.canonicalJSON)

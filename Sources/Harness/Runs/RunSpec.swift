@@ -12,7 +12,13 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var calibration: Int
     public var dataset: DatasetSpec
     /// As the tables name it: gfl, retinanet, faster_rcnn…
-    public var detector: String
+    public var detector: String {
+        didSet { detectorRevision = DetectorRevisions.revision(of: detector) }
+    }
+    /// The detector's implementation revision (`DetectorRevisions`), kept in step with
+    /// `detector`; nil at revision 1, and then absent from the JSON, so the runs of unrevised
+    /// detectors keep their ids. Decoding keeps what was stored.
+    public private(set) var detectorRevision: Int?
     /// The table's `box_head`: nil for the detector's own head, "distribution" for the
     /// GFL-ified box branch of LD's Table 4. Absent from the JSON when nil, so that runs resolved
     /// before the field existed keep their ids.
@@ -56,6 +62,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
         distillationRevision = DistillationMethods.revision(of: methods)
+        detectorRevision = DetectorRevisions.revision(of: detector)
     }
 
     /// The model whose predictions and features the distillation terms read; nil for runs without
@@ -75,8 +82,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case scale, calibration, dataset, detector, boxHead, backbone, schedule, multiscale, distillation,
-             distillationRevision, seed, teacher, analysis
+        case scale, calibration, dataset, detector, detectorRevision, boxHead, backbone, schedule, multiscale,
+             distillation, distillationRevision, seed, teacher, analysis
     }
 
     public init(from decoder: Decoder) throws {
@@ -94,6 +101,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
                   boxHead: try container.decodeIfPresent(String.self, forKey: .boxHead),
                   analysis: try container.decodeIfPresent(RunAnalysis.self, forKey: .analysis))
         distillationRevision = try container.decodeIfPresent(Int.self, forKey: .distillationRevision)
+        detectorRevision = try container.decodeIfPresent(Int.self, forKey: .detectorRevision)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -102,6 +110,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         try container.encode(calibration, forKey: .calibration)
         try container.encode(dataset, forKey: .dataset)
         try container.encode(detector, forKey: .detector)
+        try container.encodeIfPresent(detectorRevision, forKey: .detectorRevision)
         try container.encodeIfPresent(boxHead, forKey: .boxHead)
         try container.encode(backbone, forKey: .backbone)
         try container.encode(schedule, forKey: .schedule)
