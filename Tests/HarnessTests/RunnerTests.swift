@@ -132,6 +132,10 @@ final class FakeExecutor: RunExecutor {
         let work = store.workDirectory(for: victim.id)
         try FileManager.default.createDirectory(at: RunCheckpoints.directory(in: work), withIntermediateDirectories: true)
         for iteration in [2, 4] { try Data().write(to: RunCheckpoints.url(in: work, iteration: iteration)) }
+        // Its last sign of life came 123 s after it started.
+        try store.database.write { db in
+            try db.execute(sql: "UPDATE runs SET heartbeat_at = started_at + 123 WHERE id = ? AND status = 'running'", arguments: [victim.id])
+        }
 
         let executor = FakeExecutor()
         let summary = try run(executor, plan)
@@ -140,6 +144,7 @@ final class FakeExecutor: RunExecutor {
         let attempts = try store.attempts().filter { $0.id == victim.id }
         #expect(attempts.map(\.status) == [.failed, .completed])
         #expect(attempts.first?.reason?.hasPrefix("interrupted") == true)
+        #expect(attempts.first?.seconds == 123)
         // Runs that never started have no checkpoint to resume from.
         let other = try #require(plan.runs.first { $0.id != victim.id })
         #expect(executor.contexts[other.id]?.resumeCheckpoint == nil)

@@ -51,6 +51,7 @@ extension RunStore {
                 attempt.status = .failed
                 attempt.reason = "interrupted: process \(attempt.pid.map(String.init) ?? "?") on \(attempt.host ?? "?") stopped"
                 attempt.finishedAt = RunStore.now
+                if let started = attempt.startedAt, let beat = attempt.heartbeatAt { attempt.seconds = Swift.max(0, beat - started) }
                 try attempt.update(db)
                 interrupted = attempt
             }

@@ -24,6 +24,8 @@ public struct AttemptRecord: Codable, Hashable, Sendable, FetchableRecord, Persi
     public var startedAt: Double?
     public var finishedAt: Double?
     public var heartbeatAt: Double?
+    /// The executor's measured time; for an attempt found interrupted, the time from its start to
+    /// its last heartbeat (what it is known to have run), so run-time sums count it.
     public var seconds: Double?
     public var codeVersion: String?
     public var codeDirty: Bool?
