@@ -5,7 +5,7 @@
 ///
 /// sapd 2: FSAF's gradient clip 10 at every scale. Under the reduced profiles' loose clip 35 its
 /// R-101 2x ms run at small spiked (classification loss 7.8 over the first 240 iterations) and
-/// ended at AP 0.02.
+/// ended at AP 0.02, and its R-50 1x run reached 4.21; with 10 the R-50 run reached 11.59.
 public enum DetectorRevisions {
     public static let revisions: [String: Int] = ["sapd": 2]
 
