@@ -31,12 +31,12 @@ public struct PAAAssigner: Sendable {
 
     public var topK = 9
     public var rules: Rules
-    public var boxLossWeight: Float
     public var initial = MaxIoUAssigner(posIoUThreshold: 0.1, negIoUThreshold: 0.1, minPosIoU: 0)
+    /// The GIoU loss's weight in the anchor score: mmdet's loss weight 1.3, the official code's 1.
+    public var boxLossWeight: Float { rules == .officialCode ? 1 : 1.3 }
 
     public init(rules: Rules = .mmdetection) {
         self.rules = rules
-        boxLossWeight = rules == .officialCode ? 1 : 1.3
     }
 
     /// `anchors` flat level by level (`levelCounts` per level); `classLogits` anchors × classes

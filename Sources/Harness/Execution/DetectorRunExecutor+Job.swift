@@ -49,14 +49,14 @@ extension DetectorRunExecutor {
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.
         training.multiScaleSizes = spec.multiscale
             ? (0...5).map { spec.dataset.imageSize * (640 + 32 * $0) / 800 } : []
-        // A loose clip (mmdet's value for several one-stage configs) keeps early spikes from
-        // diverging a run at reduced scale; at full each detector keeps its own config's
-        // (RetinaNet and FCOS: 35; mmrotate: 35; ATSS, GFL and LD's GFL-ified heads: none;
-        // Detectron2's configs: none). SAPD keeps FSAF's 10 at every scale: 35 let its R-101
-        // run at small collapse (`DetectorRevisions`).
+        // Each detector's own config clip (RetinaNet and FCOS: 35; mmrotate: 35; SAPD: FSAF's 10;
+        // ATSS, GFL and LD's GFL-ified heads: none; Detectron2's configs: none) applies at full.
+        // At reduced scale a loose 35 (mmdet's value for several one-stage configs) keeps early
+        // spikes from diverging a run, unless the config's own clip is tighter: under 35 SAPD's
+        // R-101 run at small collapsed (`DetectorRevisions`).
         let clipped = !detectron2 && (kind.isRotated || ((kind == .retinanet || kind == .fcos) && spec.boxHead == nil))
-        let fullScaleClip: Float? = kind == .sapd ? 10 : clipped ? 35 : nil
-        training.gradientClip = spec.scale == .full ? fullScaleClip : kind == .sapd ? 10 : 35
+        let configClip: Float? = kind == .sapd ? 10 : clipped ? 35 : nil
+        training.gradientClip = spec.scale == .full ? configClip : Swift.min(configClip ?? 35, 35)
         training.checkpointEvery = Swift.max(50, iterations / 10)
         return training
     }
