@@ -121,7 +121,7 @@ import Testing
         // to 0.002855): no foreground, so the official code keeps every candidate and mmdet none.
         let flat: [Float] = [0.002164679579436779, 0.002985733561217785, 0.0034134858287870884]
         #expect(flat.allSatisfy { GaussianMixture1D.fitPAA(flat).predict(Double($0)) == 1 })
-        #expect(PAAAssigner.separation(sortedScores: flat, withoutForeground: .all) == [0, 1, 2])
+        #expect(PAAAssigner.separation(sortedScores: flat, rules: .officialCode) == [0, 1, 2])
         #expect(PAAAssigner.separation(sortedScores: flat) == [])
     }
 

@@ -65,7 +65,7 @@ public struct PAAAssigner: Sendable {
             guard candidates.count >= 2 || (rules == .officialCode && candidates.count == 1) else { continue }
             candidates.sort { (score[$0], $0) < (score[$1], $1) }
             let positives = candidates.count == 1 ? [0]
-                : Self.separation(sortedScores: candidates.map { score[$0] }, withoutForeground: rules == .officialCode ? .all : .none)
+                : Self.separation(sortedScores: candidates.map { score[$0] }, rules: rules)
             for i in positives {
                 let p = candidates[i]
                 indices[p] = g
@@ -75,16 +75,14 @@ public struct PAAAssigner: Sendable {
         return Assignment(gtIndices: indices, overlaps: overlaps, numGTs: gts.count)
     }
 
-    /// What a gt gets when the GMM puts none of its candidates in component 0.
-    public enum EmptyForeground: Sendable { case none, all }
-
     /// mmdet's `gmm_separation_scheme` on one gt's candidate scores (ascending, at least 2):
     /// the positions of the positives. Of the candidates the GMM puts in component 0, those up
-    /// to the first one of highest mixture density (torch.argmax keeps the first).
-    public static func separation(sortedScores: [Float], withoutForeground: EmptyForeground = .none) -> [Int] {
+    /// to the first one of highest mixture density (torch.argmax keeps the first). When it puts
+    /// none there: no positive (mmdet), or every candidate (official code).
+    public static func separation(sortedScores: [Float], rules: Rules = .mmdetection) -> [Int] {
         let gmm = GaussianMixture1D.fitPAA(sortedScores)
         let foreground = sortedScores.indices.filter { gmm.predict(Double(sortedScores[$0])) == 0 }
-        guard !foreground.isEmpty else { return withoutForeground == .all ? Array(sortedScores.indices) : [] }
+        guard !foreground.isEmpty else { return rules == .officialCode ? Array(sortedScores.indices) : [] }
         let densities = foreground.map { gmm.logDensity(Double(sortedScores[$0])) }
         let cut = densities.indices.reduce(0) { densities[$1] > densities[$0] ? $1 : $0 }
         return Array(foreground[...cut])
