@@ -7,7 +7,7 @@ import Foundation
 /// 1. an initial `MaxIoUAssigner` (positive and negative thresholds 0.1, low-quality matches
 ///    down to IoU 0) proposes positives;
 /// 2. each proposed positive p of gt g scores s_p = Σ_c FL(z_pc, onehot(label_g))
-///    + `boxLossWeight`·(1 − GIoU(box_p, g)) (mmdet's GIoU loss weight 1.3 multiplies in; the
+///    + `Rules.boxLossWeight`·(1 − GIoU(box_p, g)) (mmdet's GIoU loss weight 1.3 multiplies in; the
 ///    official code adds the GIoU loss unweighted: 1);
 /// 3. per gt and level, the `topK` proposals of lowest score are its candidates; a gt with fewer
 ///    than 2 candidates gets no positive (mmdet; the official code makes a single one positive);
@@ -27,13 +27,18 @@ public struct PAAAssigner: Sendable {
         case mmdetection
         /// kkhoot/PAA (GIoU × 1; a single candidate is positive; no foreground: all candidates).
         case officialCode
+
+        /// The GIoU loss's weight in the anchor score: mmdet's loss weight 1.3, the official code's 1.
+        var boxLossWeight: Float { self == .officialCode ? 1 : 1.3 }
+        /// Whether a gt's single candidate is positive (mmdet needs 2 to fit the GMM).
+        var keepsSingleCandidate: Bool { self == .officialCode }
+        /// Whether every candidate is positive when the GMM's component 0 is empty (mmdet: none).
+        var keepsAllWithoutForeground: Bool { self == .officialCode }
     }
 
     public var topK = 9
     public var rules: Rules
     public var initial = MaxIoUAssigner(posIoUThreshold: 0.1, negIoUThreshold: 0.1, minPosIoU: 0)
-    /// The GIoU loss's weight in the anchor score: mmdet's loss weight 1.3, the official code's 1.
-    public var boxLossWeight: Float { rules == .officialCode ? 1 : 1.3 }
 
     public init(rules: Rules = .mmdetection) {
         self.rules = rules
@@ -62,7 +67,7 @@ public struct PAAAssigner: Sendable {
                 let mine = (0..<n).filter { proposed.gtIndices[$0] == g && level[$0] == l }
                 candidates += mine.sorted { (score[$0], $0) < (score[$1], $1) }.prefix(topK)
             }
-            guard candidates.count >= 2 || (rules == .officialCode && candidates.count == 1) else { continue }
+            guard candidates.count >= 2 || (rules.keepsSingleCandidate && candidates.count == 1) else { continue }
             candidates.sort { (score[$0], $0) < (score[$1], $1) }
             let positives = candidates.count == 1 ? [0]
                 : Self.separation(sortedScores: candidates.map { score[$0] }, rules: rules)
@@ -82,7 +87,7 @@ public struct PAAAssigner: Sendable {
     public static func separation(sortedScores: [Float], rules: Rules = .mmdetection) -> [Int] {
         let gmm = GaussianMixture1D.fitPAA(sortedScores)
         let foreground = sortedScores.indices.filter { gmm.predict(Double(sortedScores[$0])) == 0 }
-        guard !foreground.isEmpty else { return rules == .officialCode ? Array(sortedScores.indices) : [] }
+        guard !foreground.isEmpty else { return rules.keepsAllWithoutForeground ? Array(sortedScores.indices) : [] }
         let densities = foreground.map { gmm.logDensity(Double(sortedScores[$0])) }
         let cut = densities.indices.reduce(0) { densities[$1] > densities[$0] ? $1 : $0 }
         return Array(foreground[...cut])
@@ -93,6 +98,6 @@ public struct PAAAssigner: Sendable {
     func cost(_ p: Int, gt g: Int, _ logits: [Float], _ numClasses: Int, _ boxes: [Box], _ gts: [Box], _ labels: [Int]) -> Float {
         var classification: Float = 0
         for c in 0..<numClasses { classification += sigmoidFocalLoss(logits[p * numClasses + c], positive: c == labels[g]) }
-        return classification + boxLossWeight * (1 - boxOverlap(boxes[p], gts[g], mode: .giou))
+        return classification + rules.boxLossWeight * (1 - boxOverlap(boxes[p], gts[g], mode: .giou))
     }
 }
