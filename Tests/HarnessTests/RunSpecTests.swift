@@ -65,6 +65,21 @@ import Testing
         #expect(try RunSpec.decode(json: sapd.canonicalJSON).id == sapd.id)
     }
 
+    /// RetinaNet's own head is at revision 2; LD's GFL-ified RetinaNet (box head "distribution")
+    /// is a different head and keeps revision 1, whichever field is set last.
+    @Test func detectorRevisionFollowsTheBoxHead() {
+        var retina = RunsFixture.spec(seed: 1, distilled: false)
+        retina.detector = "retinanet"
+        #expect(retina.detectorRevision == 2)
+        retina.boxHead = "distribution"
+        #expect(retina.detectorRevision == nil && !retina.canonicalJSON.contains("detectorRevision"))
+        retina.boxHead = nil
+        #expect(retina.detectorRevision == 2)
+        #expect(ScaleCalibration.reducedScaleRateFactor(.retinanet, boxHead: nil) == 1)
+        #expect(ScaleCalibration.reducedScaleRateFactor(.retinanet, boxHead: "distribution") == 2)
+        #expect(ScaleCalibration.reducedScaleRateFactor(.fcos, boxHead: nil) == 2)
+    }
+
     @Test func roundTripKeepsTheId() throws {
         let spec = RunsFixture.spec(seed: 3, distilled: true)
         let decoded = try RunSpec.decode(json: spec.canonicalJSON)

@@ -43,7 +43,7 @@ extension DetectorRunExecutor {
         // mmdetection warms up over 500 iterations, Detectron2 over 1000 (both from 0.001×).
         training.warmupIterations = Swift.min(detectron2 ? 1000 : 500, iterations / 10)
         if numbers.recipe == .reducedScale {
-            training.learningRate *= ScaleCalibration.reducedScaleRateFactor(kind)
+            training.learningRate *= ScaleCalibration.reducedScaleRateFactor(kind, boxHead: spec.boxHead)
             training.warmupIterations = Swift.min(30, iterations / 10)
         }
         // "ms": mmdet's shorter sides 640…800 in steps of 32, as fractions of the base size.

@@ -13,16 +13,18 @@ public struct RunSpec: Codable, Hashable, Sendable {
     public var dataset: DatasetSpec
     /// As the tables name it: gfl, retinanet, faster_rcnn…
     public var detector: String {
-        didSet { detectorRevision = DetectorRevisions.revision(of: detector) }
+        didSet { detectorRevision = DetectorRevisions.revision(of: detector, boxHead: boxHead) }
     }
     /// The detector's implementation revision (`DetectorRevisions`), kept in step with
-    /// `detector`; nil at revision 1, and then absent from the JSON, so the runs of unrevised
+    /// `detector` and `boxHead`; nil at revision 1, and then absent from the JSON, so the runs of unrevised
     /// detectors keep their ids. Decoding keeps what was stored.
     public private(set) var detectorRevision: Int?
     /// The table's `box_head`: nil for the detector's own head, "distribution" for the
     /// GFL-ified box branch of LD's Table 4. Absent from the JSON when nil, so that runs resolved
     /// before the field existed keep their ids.
-    public var boxHead: String?
+    public var boxHead: String? {
+        didSet { detectorRevision = DetectorRevisions.revision(of: detector, boxHead: boxHead) }
+    }
     public var backbone: BackboneConfig
     public var schedule: ScheduleSpec
     public var multiscale: Bool
@@ -62,7 +64,7 @@ public struct RunSpec: Codable, Hashable, Sendable {
         self.analysis = analysis
         self.teacherStorage = teacher.map { [$0] } ?? []
         distillationRevision = DistillationMethods.revision(of: methods)
-        detectorRevision = DetectorRevisions.revision(of: detector)
+        detectorRevision = DetectorRevisions.revision(of: detector, boxHead: boxHead)
     }
 
     /// The model whose predictions and features the distillation terms read; nil for runs without
