@@ -122,6 +122,8 @@ import Testing
         spec.schedule = try ScheduleSpec.resolve("1x", dataset: "dota", detector: "gfl", scale: .small).get()
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .rotatedRetinanet).learningRate == 0.01)
         #expect(DetectorRunExecutor.trainingConfig(spec, detector: .gfl).learningRate == 0.02)
+        // RetinaNet with its own head too (revision 2); its GFL-ified form: PaperRecipeTests.
+        #expect(DetectorRunExecutor.trainingConfig(spec, detector: .retinanet).learningRate == 0.01)
         spec.dataset = coco
         #expect(try DetectorRunExecutor.sceneConfig(spec).distractorsPerObject == ScaleCalibration.small.distractorsPerObject)
     }
