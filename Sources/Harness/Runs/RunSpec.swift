@@ -16,8 +16,8 @@ public struct RunSpec: Codable, Hashable, Sendable {
         didSet { detectorRevision = DetectorRevisions.revision(of: detector, boxHead: boxHead) }
     }
     /// The detector's implementation revision (`DetectorRevisions`), kept in step with
-    /// `detector` and `boxHead`; nil at revision 1, and then absent from the JSON, so the runs of unrevised
-    /// detectors keep their ids. Decoding keeps what was stored.
+    /// `detector` and `boxHead`; nil at revision 1, and then absent from the JSON, so the runs of
+    /// unrevised detectors keep their ids. Decoding keeps what was stored.
     public private(set) var detectorRevision: Int?
     /// The table's `box_head`: nil for the detector's own head, "distribution" for the
     /// GFL-ified box branch of LD's Table 4. Absent from the JSON when nil, so that runs resolved
