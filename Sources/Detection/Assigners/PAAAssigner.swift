@@ -7,8 +7,8 @@ import Foundation
 /// 1. an initial `MaxIoUAssigner` (positive and negative thresholds 0.1, low-quality matches
 ///    down to IoU 0) proposes positives;
 /// 2. each proposed positive p of gt g scores s_p = Σ_c FL(z_pc, onehot(label_g))
-///    + `Rules.boxLossWeight`·(1 − GIoU(box_p, g)) (mmdet's GIoU loss weight 1.3 multiplies in; the
-///    official code adds the GIoU loss unweighted: 1);
+///    + `Rules.boxLossWeight`·(1 − GIoU(box_p, g)) (mmdet's GIoU loss weight 1.3 multiplies
+///    in; the official code adds the GIoU loss unweighted: 1);
 /// 3. per gt and level, the `topK` proposals of lowest score are its candidates; a gt with fewer
 ///    than 2 candidates gets no positive (mmdet; the official code makes a single one positive);
 /// 4. a two-component GMM (`GaussianMixture1D.fitPAA`) is fitted to the candidates' scores,
