@@ -20,6 +20,26 @@ if command == "detector-run" {
         exit(1)
     }
 }
+if command == "conv-shapes" {
+    // Convolutions alone over a shape list, as one step: `perf conv-shapes FILE [--rounds 10]`.
+    let args = CommandLine.arguments
+    guard args.count >= 3 else {
+        FileHandle.standardError.write("usage: perf conv-shapes FILE [--rounds 10]\n".data(using: .utf8)!)
+        exit(64)
+    }
+    do {
+        let benchmark = try ConvShapesBenchmark(file: args[2])
+        let seconds = benchmark.measure(warmup: 2, rounds: option("--rounds", default: 10))
+        print("blas_core \(BLASInfo.coreName)")
+        print("kernel_threads \(Parallelism.workers)")
+        print("layers \(benchmark.layers.count)")
+        print("milliseconds_per_step \(String(format: "%.1f", seconds * 1000))")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write("perf conv-shapes: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+}
 if command == "export-crops" {
     // Writes `--count` pretraining crops (normalised float32 NCHW) and their labels (int32), for
     // comparing the pretraining stage against a PyTorch reference on identical data.
@@ -33,7 +53,7 @@ if command == "export-crops" {
     exit(0)
 }
 guard command == "train-step" else {
-    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] [--variant oriented] [--box-head distribution] ...\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf conv-shapes FILE [--rounds 10]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] [--variant oriented] [--box-head distribution] ...\n".data(using: .utf8)!)
     exit(64)
 }
 let steps = option("--steps", default: 30), batch = option("--batch", default: 8)
