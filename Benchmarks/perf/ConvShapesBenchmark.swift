@@ -12,7 +12,9 @@ struct ConvShapesBenchmark {
 
     init(file: String) throws {
         var rng = RNG(seed: 0)
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw BenchmarkError.unreadable(file: file) }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw BenchmarkError.unreadable(file: file)
+        }
         var layers: [Layer] = []
         for (index, line) in text.split(separator: "\n").enumerated() {
             let v = line.split(separator: " ").compactMap { Int($0) }
@@ -45,6 +47,20 @@ struct ConvShapesBenchmark {
         for layer in layers {
             layer.x.grad = nil; layer.weight.grad = nil
             layer.x.conv2d(weight: layer.weight, options: layer.options).backward(seed: layer.seed.data)
+        }
+    }
+
+    /// The fastest of `rounds` timings of each layer alone (forward and backward), in seconds.
+    func measureLayers(rounds: Int) -> [Double] {
+        layers.map { layer in
+            var best = Double.infinity
+            for _ in 0..<(rounds + 1) {
+                layer.x.grad = nil; layer.weight.grad = nil
+                let start = DispatchTime.now().uptimeNanoseconds
+                layer.x.conv2d(weight: layer.weight, options: layer.options).backward(seed: layer.seed.data)
+                best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return best
         }
     }
 

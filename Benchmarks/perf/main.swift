@@ -21,10 +21,10 @@ if command == "detector-run" {
     }
 }
 if command == "conv-shapes" {
-    // Convolutions alone over a shape list, as one step: `perf conv-shapes FILE [--rounds 10]`.
+    // Convolutions alone over a shape list, as one step: `perf conv-shapes FILE [--rounds 10] [--per-layer]`.
     let args = CommandLine.arguments
     guard args.count >= 3 else {
-        FileHandle.standardError.write("usage: perf conv-shapes FILE [--rounds 10]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: perf conv-shapes FILE [--rounds 10] [--per-layer]\n".data(using: .utf8)!)
         exit(64)
     }
     do {
@@ -33,6 +33,11 @@ if command == "conv-shapes" {
         print("blas_core \(BLASInfo.coreName)")
         print("kernel_threads \(Parallelism.workers)")
         print("layers \(benchmark.layers.count)")
+        if args.contains("--per-layer") {
+            for (line, t) in benchmark.measureLayers(rounds: option("--rounds", default: 10)).enumerated() {
+                print("layer \(line + 1) \(String(format: "%.3f", t * 1000)) ms")
+            }
+        }
         print("milliseconds_per_step \(String(format: "%.1f", seconds * 1000))")
         exit(0)
     } catch {
@@ -53,7 +58,7 @@ if command == "export-crops" {
     exit(0)
 }
 guard command == "train-step" else {
-    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf conv-shapes FILE [--rounds 10]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] [--variant oriented] [--box-head distribution] ...\n".data(using: .utf8)!)
+    FileHandle.standardError.write("usage: perf train-step [--steps 30] [--batch 8] [--threads N]\n       perf conv-shapes FILE [--rounds 10] [--per-layer]\n       perf detector-run [--kind gfl] [--depth 18] [--width 0.25] [--iterations 100] [--batch 16] [--variant oriented] [--box-head distribution] ...\n".data(using: .utf8)!)
     exit(64)
 }
 let steps = option("--steps", default: 30), batch = option("--batch", default: 8)

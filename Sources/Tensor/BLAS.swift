@@ -14,8 +14,8 @@ func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
           beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     BLASInfo.ensureConfigured()
     @inline(__always) func call(_ m: Int, _ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>) {
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        serialGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                   beta: beta, c: c, ldc: ldc)
     }
     let workers = Parallelism.workers
     if workers <= 1 || m * n * k < 1 << 17 {
@@ -36,6 +36,17 @@ func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
     } else {
         call(m, n, a, b, c)
     }
+}
+
+/// One sgemm call on the calling thread (operands as in `gemm`), for callers that split the work
+/// across the workers themselves. Call `BLASInfo.ensureConfigured()` before starting them.
+@inline(__always)
+func serialGemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                b: UnsafePointer<Float>, ldb: Int,
+                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
 
 /// What the BLAS is running with; every run records it (results differ bit-for-bit between

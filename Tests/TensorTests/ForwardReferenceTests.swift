@@ -17,6 +17,7 @@ import GradientChecking
         ([1, 4, 9, 8], [6, 2, 3, 3], Conv2dOptions(stride: (2, 1), padding: (1, 2), dilation: (2, 1), groups: 2)),
         ([2, 3, 5, 5], [3, 1, 3, 3], Conv2dOptions(stride: 2, padding: 1, groups: 3)),
         ([2, 5, 4, 3], [2, 5, 1, 1], Conv2dOptions()),
+        ([3, 4, 8, 9], [6, 2, 1, 1], Conv2dOptions(groups: 2)),   // pointwise, image by image
     ])
     func convolution(_ input: [Int], _ weight: [Int], _ o: Conv2dOptions) {
         let x = randomInput(input, seed: 1), w = randomInput(weight, seed: 2), b = randomInput([weight[0]], seed: 3)
@@ -188,7 +189,8 @@ import GradientChecking
 
     @Test(arguments: [
         Conv2dOptions(stride: 1, padding: 1),                 // adjoint-convolution backward
-        Conv2dOptions(stride: (1, 1), padding: (0, 0)),       // pointwise
+        Conv2dOptions(stride: (1, 1), padding: (0, 0)),       // pointwise, image by image
+        Conv2dOptions(stride: 1, padding: 0, groups: 2),      // grouped pointwise, image by image
         Conv2dOptions(stride: 1, padding: 1, groups: 2),      // grouped: col2im backward
     ])
     func gradients(_ o: Conv2dOptions) {
@@ -196,5 +198,31 @@ import GradientChecking
         let x = randomInput([2, 2, 16, 16], seed: 43), w = randomInput([2, 2 / o.groups, k, k], seed: 44)
         let bias = randomInput([2], seed: 45)
         expectGradientsMatch([x, w, bias]) { $0[0].conv2d(weight: $0[1], bias: $0[2], options: o) }
+    }
+
+    /// An odd batch: the pointwise weight gradient deals images to two lanes, one of them gets two.
+    @Test func pointwiseGradientsWithAnOddBatch() {
+        let x = randomInput([3, 4, 8, 8], seed: 46), w = randomInput([2, 2, 1, 1], seed: 47)
+        let bias = randomInput([2], seed: 48)
+        expectGradientsMatch([x, w, bias]) { $0[0].conv2d(weight: $0[1], bias: $0[2], options: Conv2dOptions(groups: 2)) }
+    }
+
+    /// The image-by-image pointwise path (64 positions and more) and the batched one (fewer) give
+    /// the same values: the same product on an 8×8 map and on its four 2×8 slices stacked as images.
+    @Test func pointwisePathsAgree() {
+        let x = randomInput([1, 3, 8, 8], seed: 49), w = randomInput([5, 3, 1, 1], seed: 50)
+        let whole = x.conv2d(weight: w)
+        // The 8×8 map as four 2×8 images (16 positions each: the batched path).
+        var sliced = [Float]()
+        for part in 0..<4 { for c in 0..<3 { for row in 0..<2 { for col in 0..<8 {
+            sliced.append(x.data[(c * 8 + part * 2 + row) * 8 + col])
+        } } } }
+        let parts = Tensor(shape: [4, 3, 2, 8], data: sliced).conv2d(weight: w)
+        var worst: Float = 0
+        for part in 0..<4 { for o in 0..<5 { for row in 0..<2 { for col in 0..<8 {
+            let a = whole.data[(o * 8 + part * 2 + row) * 8 + col], b = parts.data[((part * 5 + o) * 2 + row) * 8 + col]
+            worst = Swift.max(worst, Swift.abs(a - b))
+        } } } }
+        #expect(worst < 1e-5)
     }
 }

@@ -134,6 +134,7 @@ extension Tensor {
     public func conv2d(weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions()) -> Tensor {
         let geo = ConvGeometry(input: shape, weight: weight.shape, options)
         if let bias { precondition(bias.shape == [geo.cout], "conv2d: bias \(bias.shape) for \(geo.cout) channels") }
+        if geo.runsPointwisePerImage { return pointwiseConv2d(weight: weight, bias: bias, geometry: geo) }
         let pointwise = geo.kh == 1 && geo.kw == 1 && geo.sh == 1 && geo.sw == 1 && geo.ph == 0 && geo.pw == 0
         let s = geo.spatial, ld = geo.batch * s
         let outImage = geo.cout * s
