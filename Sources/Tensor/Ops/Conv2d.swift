@@ -94,6 +94,17 @@ struct ConvGeometry {
         }
     }
 
+    /// Adds bias[c] to every position of channel c of y [batch, cout, oh·ow].
+    func addBias(_ bias: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>) {
+        let s = spatial
+        parallelChunks(batch * cout) { rows in
+            for r in rows {
+                let row = y + r * s, v = bias[r % cout]
+                for p in 0..<s { row[p] += v }
+            }
+        }
+    }
+
     /// Adds the columns of col (laid out as `im2col` writes them) back into the images x
     /// [batch, cin, h, w] (the adjoint of im2col), in one parallel loop over (image, channel).
     func col2im(_ col: UnsafePointer<Float>, _ x: UnsafeMutablePointer<Float>) {
@@ -162,16 +173,7 @@ extension Tensor {
                 // [Cout, N, S] → [N, Cout, S]
                 transposeBlocks(pp.baseAddress!, y.baseAddress!, outer: geo.cout, middle: geo.batch, inner: s)
             }
-            if let bias {
-                bias.data.withUnsafeBufferPointer { bp in
-                    parallelChunks(geo.batch * geo.cout) { rows in
-                        for r in rows {
-                            let row = y.baseAddress! + r * s, v = bp[r % geo.cout]
-                            for p in 0..<s { row[p] += v }
-                        }
-                    }
-                }
-            }
+            if let bias { bias.data.withUnsafeBufferPointer { geo.addBias($0.baseAddress!, to: y.baseAddress!) } }
             n = geo.batch * outImage
         }
         product = []

@@ -16,27 +16,27 @@ extension ConvGeometry {
     /// y [batch, cout, S] = W · x_b for every image b and group.
     func pointwiseForward(_ x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                           into y: UnsafeMutablePointer<Float>) {
-        let s = spatial
-        BLASInfo.ensureConfigured()
-        parallelChunks(batch) { images in
-            for b in images { for g in 0..<groups {
-                let xBlock = x + (b * cin + g * cinG) * s, yBlock = y + (b * cout + g * coutG) * s
-                serialGemm(m: coutG, n: s, k: cinG, a: weight + g * coutG * cinG, lda: cinG,
-                           b: xBlock, ldb: s, c: yBlock, ldc: s)
-            } }
-        }
+        perImageProducts(weight, transposed: false, input: x, channels: cin, into: y, channels: cout)
     }
 
     /// dx [batch, cin, S] = Wᵀ · dY_b for every image b and group.
     func pointwiseInputGradient(_ dy: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                                 into dx: UnsafeMutablePointer<Float>) {
-        let s = spatial
+        perImageProducts(weight, transposed: true, input: dy, channels: cout, into: dx, channels: cin)
+    }
+
+    /// out_b,g = W_g · in_b,g (W_gᵀ when transposed) for every image b and group g, where W_g is
+    /// [coutG, cinG] and in/out hold inChannels/outChannels channels of S positions per image.
+    private func perImageProducts(_ weight: UnsafePointer<Float>, transposed: Bool,
+                                  input: UnsafePointer<Float>, channels inChannels: Int,
+                                  into output: UnsafeMutablePointer<Float>, channels outChannels: Int) {
+        let s = spatial, inG = inChannels / groups, outG = outChannels / groups
         BLASInfo.ensureConfigured()
         parallelChunks(batch) { images in
             for b in images { for g in 0..<groups {
-                let dyBlock = dy + (b * cout + g * coutG) * s, dxBlock = dx + (b * cin + g * cinG) * s
-                serialGemm(transA: true, m: cinG, n: s, k: coutG, a: weight + g * coutG * cinG, lda: cinG,
-                           b: dyBlock, ldb: s, c: dxBlock, ldc: s)
+                let from = input + (b * inChannels + g * inG) * s, to = output + (b * outChannels + g * outG) * s
+                serialGemm(transA: transposed, m: outG, n: s, k: inG, a: weight + g * coutG * cinG, lda: cinG,
+                           b: from, ldb: s, c: to, ldc: s)
             } }
         }
     }
@@ -75,16 +75,7 @@ extension Tensor {
             data.withUnsafeBufferPointer { x in weight.data.withUnsafeBufferPointer { w in
                 geo.pointwiseForward(x.baseAddress!, weight: w.baseAddress!, into: y.baseAddress!)
             } }
-            if let bias {
-                bias.data.withUnsafeBufferPointer { bp in
-                    parallelChunks(geo.batch * geo.cout) { rows in
-                        for r in rows {
-                            let row = y.baseAddress! + r * s, v = bp[r % geo.cout]
-                            for p in 0..<s { row[p] += v }
-                        }
-                    }
-                }
-            }
+            if let bias { bias.data.withUnsafeBufferPointer { geo.addBias($0.baseAddress!, to: y.baseAddress!) } }
             n = geo.batch * geo.cout * s
         }
         let inputs = bias.map { [self, weight, $0] } ?? [self, weight]
