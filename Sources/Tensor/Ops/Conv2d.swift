@@ -141,7 +141,8 @@ extension Tensor {
     ///
     /// All images share one GEMM per group: col is [rows, N·oh·ow] (image b in columns b·S…), so the
     /// products stay large even for coarse pyramid levels; the result [Cout, N·S] is then
-    /// transposed to [N, Cout, S] with the bias added on the way.
+    /// transposed to [N, Cout, S] with the bias added on the way. A 1×1 stride-1 convolution over
+    /// 64 or more positions needs no im2col and runs image by image instead (`pointwiseConv2d`).
     public func conv2d(weight: Tensor, bias: Tensor? = nil, options: Conv2dOptions = Conv2dOptions()) -> Tensor {
         let geo = ConvGeometry(input: shape, weight: weight.shape, options)
         if let bias { precondition(bias.shape == [geo.cout], "conv2d: bias \(bias.shape) for \(geo.cout) channels") }
