@@ -21,9 +21,7 @@ extension Tensor {
                         for ch in channels {
                             var s = 0.0, s2 = 0.0
                             for b in 0..<n {
-                                let row = x.baseAddress! + (b * c + ch) * spatial
-                                var rs: Float = 0, rs2: Float = 0
-                                for p in 0..<spatial { let v = row[p]; rs += v; rs2 += v * v }
+                                let (rs, rs2) = sumAndSumOfSquares(x.baseAddress! + (b * c + ch) * spatial, spatial)
                                 s += Double(rs); s2 += Double(rs2)
                             }
                             let m = s / Double(per), v = Swift.max(s2 / Double(per) - m * m, 0)
@@ -75,8 +73,7 @@ extension Tensor {
                                 var sg = 0.0, sgh = 0.0
                                 for b in 0..<n {
                                     let off = (b * c + ch) * spatial
-                                    var rg: Float = 0, rgh: Float = 0
-                                    for p in 0..<spatial { rg += gp[off + p]; rgh += gp[off + p] * hp[off + p] }
+                                    let (rg, rgh) = sumAndDot(gp.baseAddress! + off, hp.baseAddress! + off, spatial)
                                     sg += Double(rg); sgh += Double(rgh)
                                 }
                                 dg[ch] = Float(sgh); db[ch] = Float(sg)
