@@ -42,22 +42,22 @@ struct ConvShapesBenchmark {
         }
     }
 
-    /// One pass over every layer: forward, then backward from the layer's fixed output gradient.
-    func pass() {
-        for layer in layers {
-            layer.x.grad = nil; layer.weight.grad = nil
-            layer.x.conv2d(weight: layer.weight, options: layer.options).backward(seed: layer.seed.data)
-        }
+    /// One layer's forward, then backward from its fixed output gradient.
+    func run(_ layer: Layer) {
+        layer.x.grad = nil; layer.weight.grad = nil
+        layer.x.conv2d(weight: layer.weight, options: layer.options).backward(seed: layer.seed.data)
     }
+
+    /// One pass over every layer.
+    func pass() { layers.forEach(run) }
 
     /// The fastest of `rounds` timings of each layer alone (forward and backward), in seconds.
     func measureLayers(rounds: Int) -> [Double] {
         layers.map { layer in
             var best = Double.infinity
             for _ in 0..<(rounds + 1) {
-                layer.x.grad = nil; layer.weight.grad = nil
                 let start = DispatchTime.now().uptimeNanoseconds
-                layer.x.conv2d(weight: layer.weight, options: layer.options).backward(seed: layer.seed.data)
+                run(layer)
                 best = Swift.min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
             return best
